@@ -1,0 +1,231 @@
+#include "ot/json.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include "ot/utf.hpp"
+
+namespace interview::ot {
+
+namespace {
+
+std::string element(std::size_t i) {
+    return "element " + std::to_string(i) + ": ";
+}
+
+}  // namespace
+
+Result<Operation> operation_from_json(const json_t* value, const Limits& limits) {
+    if (value == nullptr || !json_is_array(value)) {
+        return make_error(ErrorCode::wrong_type, "an operation must be a JSON array");
+    }
+    const std::size_t n = json_array_size(value);
+    if (n > limits.max_components) {
+        return make_error(ErrorCode::too_many_components,
+                          std::to_string(n) + " components, the limit is " +
+                              std::to_string(limits.max_components));
+    }
+    Operation op;
+    op.reserve(n, 0);
+    std::u16string text;
+    std::size_t inserted = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const json_t* c = json_array_get(value, i);
+        if (json_is_integer(c)) {
+            const json_int_t v = json_integer_value(c);
+            if (v == 0) {
+                return make_error(ErrorCode::invalid_component,
+                                  element(i) + "0 is not a component");
+            }
+            if (v > kMaxJsonInteger || v < -kMaxJsonInteger) {
+                return make_error(ErrorCode::integer_out_of_range,
+                                  element(i) + std::to_string(v) + " is beyond 2^31 - 1");
+            }
+            if (v > 0) {
+                op.retain(static_cast<std::size_t>(v));
+            } else {
+                op.erase(static_cast<std::size_t>(-v));
+            }
+        } else if (json_is_string(c)) {
+            const std::string_view utf8(json_string_value(c), json_string_length(c));
+            if (utf8.empty()) {
+                return make_error(ErrorCode::invalid_component,
+                                  element(i) + "an empty insert is not a component");
+            }
+            text.clear();
+            if (auto st = append_utf8_as_utf16(utf8, text); !st) {
+                Error e = std::move(st).error();
+                e.message = element(i) + e.message;
+                return e;
+            }
+            inserted += text.size();
+            if (inserted > limits.max_insert_units) {
+                return make_error(ErrorCode::insert_too_large,
+                                  element(i) + "more than " +
+                                      std::to_string(limits.max_insert_units) +
+                                      " code units inserted");
+            }
+            op.insert(text);
+        } else if (json_is_real(c)) {
+            return make_error(ErrorCode::invalid_component,
+                              element(i) + "a component length must be an integer");
+        } else {
+            return make_error(ErrorCode::wrong_type,
+                              element(i) + "expected an integer or a string");
+        }
+    }
+    return op;
+}
+
+Result<Operation> operation_from_json_text(std::string_view text, const Limits& limits) {
+    json_error_t err;
+    // JSON_DISABLE_EOF_CHECK off, JSON_DECODE_ANY so a bare scalar reports wrong_type, not a
+    // syntax error.
+    JsonPtr root = json_take(json_loadb(text.data(), text.size(), JSON_DECODE_ANY, &err));
+    if (!root) {
+        return make_error(ErrorCode::invalid_json, std::string("invalid JSON: ") + err.text);
+    }
+    return operation_from_json(root.get(), limits);
+}
+
+JsonPtr operation_to_json(const Operation& op) {
+    JsonPtr arr = json_take(json_array());
+    std::string utf8;
+    for (const Component& c : op.components()) {
+        switch (c.kind) {
+            case Kind::retain:
+                json_array_append_new(arr.get(), json_integer(static_cast<json_int_t>(c.length)));
+                break;
+            case Kind::erase:
+                json_array_append_new(arr.get(), json_integer(-static_cast<json_int_t>(c.length)));
+                break;
+            case Kind::insert:
+                utf8.clear();
+                append_utf16_as_utf8(op.text(c), utf8);
+                json_array_append_new(arr.get(), json_stringn(utf8.data(), utf8.size()));
+                break;
+        }
+    }
+    return arr;
+}
+
+std::string operation_to_json_text(const Operation& op) {
+    JsonPtr arr = operation_to_json(op);
+    // json_dumps returns malloc'ed memory: hand it to a unique_ptr with free() right away.
+    std::unique_ptr<char, decltype(&std::free)> s(
+        json_dumps(arr.get(), JSON_COMPACT | JSON_ENCODE_ANY), &std::free);
+    return s ? std::string(s.get()) : std::string();
+}
+
+namespace {
+
+// Reads an optional non-negative integer field; `present` tells whether it was there.
+Status read_count(const json_t* obj, const char* name, std::size_t& out, bool& present) {
+    const json_t* v = json_object_get(obj, name);
+    present = v != nullptr;
+    if (v == nullptr) {
+        return Ok{};
+    }
+    if (!json_is_integer(v)) {
+        return make_error(json_is_real(v) ? ErrorCode::invalid_field : ErrorCode::wrong_type,
+                          std::string("\"") + name + "\" must be an integer");
+    }
+    const json_int_t x = json_integer_value(v);
+    if (x < 0) {
+        return make_error(ErrorCode::invalid_field, std::string("\"") + name + "\" is negative");
+    }
+    if (x > kMaxJsonInteger) {
+        return make_error(ErrorCode::integer_out_of_range,
+                          std::string("\"") + name + "\" is beyond 2^31 - 1");
+    }
+    out = static_cast<std::size_t>(x);
+    return Ok{};
+}
+
+}  // namespace
+
+Result<SimpleEdit> simple_edit_from_json(const json_t* obj) {
+    if (obj == nullptr || !json_is_object(obj)) {
+        return make_error(ErrorCode::wrong_type, "a simple edit must be a JSON object");
+    }
+    const json_t* type = json_object_get(obj, "op");
+    if (type == nullptr) {
+        return make_error(ErrorCode::missing_field, "missing \"op\"");
+    }
+    if (!json_is_string(type)) {
+        return make_error(ErrorCode::wrong_type, "\"op\" must be a string");
+    }
+    const std::string_view t(json_string_value(type), json_string_length(type));
+    SimpleEdit edit;
+    bool present = false;
+    if (auto st = read_count(obj, "pos", edit.pos, present); !st) {
+        return std::move(st).error();
+    }
+    if (!present) {
+        return make_error(ErrorCode::missing_field, "missing \"pos\"");
+    }
+    if (t == "insert") {
+        edit.type = SimpleEdit::Type::insert;
+        const json_t* ch = json_object_get(obj, "char");
+        if (ch == nullptr) {
+            return make_error(ErrorCode::missing_field, "missing \"char\"");
+        }
+        if (!json_is_string(ch)) {
+            return make_error(ErrorCode::wrong_type, "\"char\" must be a string");
+        }
+        const std::string_view utf8(json_string_value(ch), json_string_length(ch));
+        if (utf8.empty()) {
+            return make_error(ErrorCode::invalid_field, "\"char\" is empty");
+        }
+        auto text = utf8_to_utf16(utf8);
+        if (!text) {
+            return std::move(text).error();
+        }
+        edit.text = std::move(*text);
+        edit.count = 0;
+    } else if (t == "delete") {
+        edit.type = SimpleEdit::Type::erase;
+        edit.count = 1;
+        if (auto st = read_count(obj, "count", edit.count, present); !st) {
+            return std::move(st).error();
+        }
+        if (edit.count == 0) {
+            return make_error(ErrorCode::invalid_field, "\"count\" must be at least 1");
+        }
+    } else {
+        return make_error(
+            ErrorCode::invalid_field,
+            "\"op\" must be \"insert\" or \"delete\", got \"" + std::string(t) + "\"");
+    }
+    return edit;
+}
+
+Result<Operation> simple_edit_to_operation(const SimpleEdit& edit, const TextBuffer& doc) {
+    const std::size_t len = doc.length();
+    if (edit.pos > len) {
+        return make_error(ErrorCode::position_out_of_range, "pos " + std::to_string(edit.pos) +
+                                                                " is beyond the document length " +
+                                                                std::to_string(len));
+    }
+    if (doc.splits_pair(edit.pos)) {
+        return make_error(ErrorCode::splits_surrogate_pair,
+                          "pos " + std::to_string(edit.pos) + " is inside a surrogate pair");
+    }
+    if (edit.type == SimpleEdit::Type::insert) {
+        return make_replace(len, edit.pos, 0, edit.text);
+    }
+    if (edit.count > len - edit.pos) {
+        return make_error(ErrorCode::position_out_of_range,
+                          "delete of " + std::to_string(edit.count) + " at " +
+                              std::to_string(edit.pos) + " runs past the document length " +
+                              std::to_string(len));
+    }
+    if (doc.splits_pair(edit.pos + edit.count)) {
+        return make_error(ErrorCode::splits_surrogate_pair,
+                          "delete of " + std::to_string(edit.count) + " at " +
+                              std::to_string(edit.pos) + " ends inside a surrogate pair");
+    }
+    return make_replace(len, edit.pos, edit.count, u"");
+}
+
+}  // namespace interview::ot
