@@ -1,0 +1,331 @@
+#include "api.h"
+
+#include "crypto.h"
+#include "errors.h"
+#include "time_util.h"
+#include "views.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace isvc {
+namespace {
+
+enum class RouteKind { health, interviews, interview, me, cancel, revoke, final_code, verify };
+
+struct Route {
+    RouteKind kind;
+    const char* allow;  // methods, for the Allow header and 405
+    std::string id;
+    std::string pid;
+};
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    if (path.empty() || path[0] != '/') {
+        return parts;
+    }
+    path.remove_prefix(1);
+    while (true) {
+        const auto slash = path.find('/');
+        parts.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        path.remove_prefix(slash + 1);
+    }
+    return parts;
+}
+
+std::optional<Route> match(std::string_view path) {
+    const auto p = split_path(path);
+    for (auto seg : p) {
+        if (seg.empty()) {
+            return std::nullopt;  // "//" or a trailing slash: not a resource of ours
+        }
+    }
+    if (p.size() < 2 || p[0] != "v1") {
+        return std::nullopt;
+    }
+    if (p.size() == 2 && p[1] == "health") {
+        return Route{RouteKind::health, "GET, OPTIONS", {}, {}};
+    }
+    if (p.size() == 2 && p[1] == "verify") {
+        return Route{RouteKind::verify, "POST, OPTIONS", {}, {}};
+    }
+    if (p[1] != "interviews") {
+        return std::nullopt;
+    }
+    if (p.size() == 2) {
+        return Route{RouteKind::interviews, "GET, POST, OPTIONS", {}, {}};
+    }
+    const std::string id(p[2]);
+    if (p.size() == 3) {
+        return Route{RouteKind::interview, "GET, PATCH, OPTIONS", id, {}};
+    }
+    if (p.size() == 4 && p[3] == "me") {
+        return Route{RouteKind::me, "GET, OPTIONS", id, {}};
+    }
+    if (p.size() == 4 && p[3] == "cancel") {
+        return Route{RouteKind::cancel, "POST, OPTIONS", id, {}};
+    }
+    if (p.size() == 4 && p[3] == "final-code") {
+        return Route{RouteKind::final_code, "GET, PUT, OPTIONS", id, {}};
+    }
+    if (p.size() == 6 && p[3] == "participants" && p[5] == "revoke") {
+        return Route{RouteKind::revoke, "POST, OPTIONS", id, std::string(p[4])};
+    }
+    return std::nullopt;
+}
+
+bool method_allowed(const Route& r, std::string_view method) {
+    std::string_view allow = r.allow;
+    while (!allow.empty()) {
+        const auto comma = allow.find(", ");
+        if (allow.substr(0, comma) == method) {
+            return true;
+        }
+        allow = comma == std::string_view::npos ? std::string_view{} : allow.substr(comma + 2);
+    }
+    return false;
+}
+
+// "Bearer <credential>", scheme case-insensitive (RFC 7235). Empty if absent or another scheme.
+std::string bearer(const std::string& header) {
+    if (header.size() < 7) {
+        return {};
+    }
+    std::string scheme = header.substr(0, 7);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (scheme != "bearer ") {
+        return {};
+    }
+    const auto first = header.find_first_not_of(' ', 7);
+    return first == std::string::npos ? std::string() : header.substr(first);
+}
+
+HttpResponse json_response(int status, const JsonPtr& j) {
+    return HttpResponse{status, json_dump(j.get()), {}};
+}
+
+}  // namespace
+
+bool credential_in_query(const Headers& query) {
+    for (const auto& [name, value] : query) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (lower.find("token") != std::string::npos || lower == "key" ||
+            lower.find("api_key") != std::string::npos || lower == "authorization") {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::size_t Api::body_limit(std::string_view method, std::string_view path) {
+    const auto r = match(path);
+    return method == "PUT" && r && r->kind == RouteKind::final_code ? kFinalCodeBodyLimit
+                                                                    : kDefaultBodyLimit;
+}
+
+HttpResponse Api::error_response(int status, const std::string& code, const std::string& message) {
+    return json_response(status, error_json(code, message));
+}
+
+HttpResponse Api::handle(const HttpRequest& req) noexcept {
+    HttpResponse resp;
+    try {
+        try {
+            resp = dispatch(req);
+        } catch (const ApiError& e) {
+            resp = error_response(e.status, e.code, e.message);
+            if (e.retry_after > 0) {
+                resp.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+            }
+            if (e.status == 401) {
+                resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+            }
+        } catch (const std::exception& e) {
+            // The details (e.g. an SQLite message) stay out of the response, which is not the
+            // place for them, and go to the operator's log. SQLite messages never contain bound
+            // values, so no token or body text can appear here.
+            std::fprintf(stderr, "interview-service: internal error on %s %s: %s\n",
+                         req.method.c_str(), req.path.c_str(), e.what());
+            resp = error_response(500, "internal_error", "internal server error");
+        }
+        finish(req, resp);
+        return resp;
+    } catch (...) {
+        // Only allocation failure can get here; answer with what needs no allocation.
+        HttpResponse fallback;
+        fallback.status = 500;
+        return fallback;
+    }
+}
+
+HttpResponse Api::transport_error(const HttpRequest& req, int status, const std::string& code,
+                                  const std::string& message) const noexcept {
+    try {
+        HttpResponse resp = error_response(status, code, message);
+        finish(req, resp);
+        return resp;
+    } catch (...) {
+        HttpResponse fallback;
+        fallback.status = status;
+        return fallback;
+    }
+}
+
+void Api::finish(const HttpRequest& req, HttpResponse& resp) const {
+    if (!resp.body.empty()) {
+        resp.headers.emplace_back("Content-Type", "application/json");
+    }
+    // Responses can carry join tokens: no cache may keep them.
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (config_.cors_origin.empty() || req.origin.empty()) {
+        return;
+    }
+    if (config_.cors_origin == "*" || req.origin == config_.cors_origin) {
+        resp.headers.emplace_back("Access-Control-Allow-Origin",
+                                  config_.cors_origin == "*" ? "*" : req.origin);
+        resp.headers.emplace_back("Vary", "Origin");
+        resp.headers.emplace_back("Access-Control-Expose-Headers", "Retry-After");
+    }
+}
+
+void Api::require_key(const HttpRequest& req, const std::string& expected) {
+    // Checked before the key itself, so a blocked guesser learns nothing from the answer.
+    if (const auto wait = limiter_.retry_after(req.client_address, service_.now()); wait > 0) {
+        ApiError e(429, "rate_limited", "too many failed attempts; retry later");
+        e.retry_after = wait;
+        throw e;
+    }
+    const std::string given = bearer(req.authorization);
+    if (given.empty() || !constant_time_equals(given, expected)) {
+        limiter_.record_failure(req.client_address, service_.now());
+        throw ApiError(401, "unauthorized", "missing or wrong API key");
+    }
+}
+
+HttpResponse Api::dispatch(const HttpRequest& req) {
+    if (credential_in_query(req.query)) {
+        throw ApiError(400, "token_in_query",
+                       "credentials must not be sent in the URL; use the Authorization header or "
+                       "the JSON body");
+    }
+    const auto route = match(req.path);
+    if (!route) {
+        throw ApiError(404, "not_found", "no such endpoint");
+    }
+    if (req.method == "OPTIONS") {
+        // CORS preflight (or a plain OPTIONS): tell what this resource accepts.
+        HttpResponse resp{204, {}, {{"Allow", route->allow}}};
+        if (!config_.cors_origin.empty()) {
+            resp.headers.emplace_back("Access-Control-Allow-Methods", route->allow);
+            resp.headers.emplace_back("Access-Control-Allow-Headers",
+                                      "Authorization, Content-Type");
+            resp.headers.emplace_back("Access-Control-Max-Age", "600");
+        }
+        return resp;
+    }
+    if (!method_allowed(*route, req.method)) {
+        ApiError e(405, "method_not_allowed", req.method + " is not allowed here");
+        HttpResponse resp = error_response(e.status, e.code, e.message);
+        resp.headers.emplace_back("Allow", route->allow);
+        return resp;
+    }
+    const bool get = req.method == "GET";
+    switch (route->kind) {
+        case RouteKind::health: {
+            JsonPtr j(json_object());
+            set_str(j.get(), "status", "ok");
+            set_str(j.get(), "time", format_rfc3339(service_.now()));
+            return json_response(200, j);
+        }
+        case RouteKind::interviews: {
+            require_key(req, config_.admin_key);
+            if (get) {
+                JsonPtr arr(json_array());
+                for (const auto& iv : service_.list()) {
+                    json_array_append_new(arr.get(), interview_details(service_, iv).release());
+                }
+                JsonPtr j(json_object());
+                json_object_set_new(j.get(), "interviews", arr.release());
+                return json_response(200, j);
+            }
+            const JsonPtr body = parse_json_object(req.body);
+            const auto created = service_.create(parse_new_interview(body.get()));
+            HttpResponse resp = json_response(201, created_interview(service_, created));
+            resp.headers.emplace_back("Location", "/v1/interviews/" + created.interview.id);
+            return resp;
+        }
+        case RouteKind::interview: {
+            require_key(req, config_.admin_key);
+            if (get) {
+                return json_response(200, interview_details(service_, service_.get(route->id)));
+            }
+            const JsonPtr body = parse_json_object(req.body);
+            const InterviewPatch patch = parse_patch(body.get());
+            return json_response(
+                200, interview_details(service_, service_.reschedule(route->id, patch)));
+        }
+        case RouteKind::me: {
+            if (const auto wait = limiter_.retry_after(req.client_address, service_.now());
+                wait > 0) {
+                ApiError e(429, "rate_limited", "too many failed token attempts; retry later");
+                e.retry_after = wait;
+                throw e;
+            }
+            try {
+                const std::string token = bearer(req.authorization);
+                return json_response(200,
+                                     access_json(service_, service_.authorize(route->id, token)));
+            } catch (const ApiError& e) {
+                if (e.code == "invalid_token") {
+                    limiter_.record_failure(req.client_address, service_.now());
+                }
+                throw;
+            }
+        }
+        case RouteKind::cancel:
+            require_key(req, config_.admin_key);
+            return json_response(200, interview_details(service_, service_.cancel(route->id)));
+        case RouteKind::revoke:
+            require_key(req, config_.admin_key);
+            return json_response(
+                200, interview_details(service_, service_.revoke(route->id, route->pid)));
+        case RouteKind::final_code: {
+            if (get) {
+                require_key(req, config_.admin_key);
+                return json_response(
+                    200, final_code_json(route->id, service_.get_final_code(route->id), true));
+            }
+            require_key(req, config_.service_key);
+            const JsonPtr body = parse_json_object(req.body);
+            const FinalCode stored =
+                service_.put_final_code(route->id, parse_final_code(body.get()));
+            return json_response(200, final_code_json(route->id, stored, false));
+        }
+        case RouteKind::verify: {
+            require_key(req, config_.service_key);
+            const JsonPtr body = parse_json_object(req.body);
+            const VerifyRequest v = parse_verify(body.get());
+            const Access access = service_.authorize(v.interview_id, v.token);
+            // /verify's documented field order puts the participant first.
+            JsonPtr j(json_object());
+            json_object_set_new(j.get(), "participant",
+                                participant_json(access.participant).release());
+            json_object_set_new(j.get(), "interview",
+                                interview_summary(service_, access.interview).release());
+            set_str(j.get(), "server_time", format_rfc3339(service_.now()));
+            return json_response(200, j);
+        }
+    }
+    throw ApiError(404, "not_found", "no such endpoint");
+}
+
+}  // namespace isvc

@@ -1,0 +1,79 @@
+// The REST API as a function from request to response, with no sockets: routing, credentials,
+// rate limiting, CORS and the error shape. HttpServer feeds it from libmicrohttpd; tests can
+// also call it directly.
+#pragma once
+
+#include "interview_service.h"
+#include "rate_limiter.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace isvc {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+    std::string method;
+    std::string path;  // without the query string
+    Headers query;     // decoded query arguments
+    std::string authorization;
+    std::string origin;
+    std::string body;
+    std::string client_address;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string body;  // empty for 204
+    Headers headers;
+};
+
+struct ApiConfig {
+    std::string admin_key;
+    std::string service_key;
+    std::string cors_origin;  // empty: no CORS headers at all; "*": any origin
+};
+
+// True when a query argument is named like a credential (token, key, api_key, authorization).
+// Credentials in a URL end up in proxy logs, browser history and Referer headers; refusing
+// them outright (400 token_in_query, on every path) teaches clients early instead of silently
+// accepting a leak.
+bool credential_in_query(const Headers& query);
+
+class Api {
+  public:
+    static constexpr std::size_t kDefaultBodyLimit = 64 * 1024;
+    static constexpr std::size_t kFinalCodeBodyLimit = 1024 * 1024;
+
+    Api(InterviewService& service, RateLimiter& limiter, ApiConfig config)
+        : service_(service), limiter_(limiter), config_(std::move(config)) {}
+
+    // Never throws: every failure becomes an error response (500 internal_error at worst).
+    HttpResponse handle(const HttpRequest& req) noexcept;
+
+    // Largest body accepted for this request; bigger ones get 413 body_too_large.
+    static std::size_t body_limit(std::string_view method, std::string_view path);
+
+    static HttpResponse error_response(int status, const std::string& code,
+                                       const std::string& message);
+
+    // An error decided by the transport (413 before the body is read, 500 when a callback
+    // failed), with the same headers (CORS included) as every other response.
+    HttpResponse transport_error(const HttpRequest& req, int status, const std::string& code,
+                                 const std::string& message) const noexcept;
+
+  private:
+    HttpResponse dispatch(const HttpRequest& req);
+    void require_key(const HttpRequest& req, const std::string& expected);
+    void finish(const HttpRequest& req, HttpResponse& resp) const;
+
+    InterviewService& service_;
+    RateLimiter& limiter_;
+    ApiConfig config_;
+};
+
+}  // namespace isvc

@@ -1,0 +1,42 @@
+// Command-line and environment configuration of interview-service.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace isvc {
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Config {
+    std::string listen_host = "127.0.0.1";  // loopback unless told otherwise
+    std::uint16_t port = 8090;              // 8088 is Janus's own HTTP transport
+    std::string db_path = "./interview-service.db";
+    std::string admin_key;
+    std::string service_key;
+    int early_join_minutes = 15;
+    std::string cors_origin;
+    unsigned threads = 4;
+    std::string static_dir;  // --static-dir: the built web app; empty: API only
+    bool help = false;
+    std::vector<std::string> warnings;  // printed at start, not fatal
+};
+
+inline constexpr std::size_t kMinKeyLength = 16;
+
+using GetEnv = std::function<const char*(const char*)>;
+
+// Parses argv[1..] (without the program name). Throws ConfigError with a message meant for the
+// operator; main() prints it and exits with status 2. Keys come from --admin-key-file /
+// --service-key-file or INTERVIEW_ADMIN_KEY / INTERVIEW_SERVICE_KEY, never from argv, because
+// argv is visible to every user through /proc and ps.
+Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv);
+
+std::string usage();
+
+}  // namespace isvc

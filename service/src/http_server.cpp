@@ -1,0 +1,327 @@
+#include "http_server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace isvc {
+
+struct HttpServer::Impl {
+    Api& api;
+    LogSink log;
+    const StaticSite* site = nullptr;
+    MHD_Daemon* daemon = nullptr;
+};
+
+namespace {
+
+struct ResponseDestroyer {
+    void operator()(MHD_Response* r) const { MHD_destroy_response(r); }
+};
+using ResponsePtr = std::unique_ptr<MHD_Response, ResponseDestroyer>;
+
+// Per-request state kept across the access handler's calls while the body arrives. Created in
+// on_uri (before libmicrohttpd decodes the path), freed in on_completed.
+struct RequestState {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::string raw_path;  // the path as sent, still percent-encoded; never logged
+    bool seen = false;     // the access handler has been called once
+    std::size_t limit = 0;
+    std::string body;
+    bool responded = false;
+    bool too_large = false;
+    std::size_t discarded = 0;
+};
+
+constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
+
+std::string client_address(MHD_Connection* conn) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == nullptr || info->client_addr == nullptr) {
+        return "unknown";
+    }
+    char buf[INET6_ADDRSTRLEN] = {0};
+    const sockaddr* sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+    } else if (sa->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+    }
+    return buf[0] ? buf : "unknown";
+}
+
+MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, const char* value) {
+    auto* out = static_cast<Headers*>(cls);
+    out->emplace_back(key ? key : "", value ? value : "");
+    return MHD_YES;
+}
+
+std::string header(MHD_Connection* conn, const char* name) {
+    const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+    return v ? v : "";
+}
+
+// Queues `r` and writes the log line. The line names method, path (ids only: tokens never
+// travel in paths, and queries are not logged), status and duration; never headers or bodies.
+// Control characters of the (decoded) path are shown as '?', so a path cannot forge lines.
+MHD_Result queue(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st, const char* method,
+                 const char* url, int status, const Headers& headers, ResponsePtr r) {
+    st.responded = true;
+    if (!r) {
+        return MHD_NO;
+    }
+    for (const auto& [name, value] : headers) {
+        MHD_add_response_header(r.get(), name.c_str(), value.c_str());
+    }
+    const MHD_Result rc = MHD_queue_response(conn, static_cast<unsigned>(status), r.get());
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - st.started)
+                        .count();
+    std::string path(url ? url : "", 0, 400);
+    for (auto& c : path) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            c = '?';
+        }
+    }
+    char line[600];
+    std::snprintf(line, sizeof line, "%s %s %d %.1fms", method, path.c_str(), status,
+                  static_cast<double>(us) / 1000.0);
+    if (impl.log) {
+        impl.log(line);
+    } else {
+        std::fprintf(stderr, "%s\n", line);
+    }
+    return rc;
+}
+
+MHD_Result send(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st, const char* method,
+                const char* url, const HttpResponse& resp) {
+    ResponsePtr r(MHD_create_response_from_buffer(
+        resp.body.size(), const_cast<char*>(resp.body.data()), MHD_RESPMEM_MUST_COPY));
+    return queue(impl, conn, st, method, url, resp.status, resp.headers, std::move(r));
+}
+
+HttpRequest basic_request(MHD_Connection* conn, const char* url, const char* method) {
+    HttpRequest req;
+    req.method = method;
+    req.path = url;
+    req.origin = header(conn, "Origin");
+    return req;
+}
+
+MHD_Result too_large(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st,
+                     const char* method, const char* url) {
+    return send(impl, conn, st, method, url,
+                impl.api.transport_error(basic_request(conn, url, method), 413, "body_too_large",
+                                         "request body is too large"));
+}
+
+// A path outside /v1 with --static-dir: a file of the web app, streamed from its descriptor
+// (sendfile where possible), or an error in the API's shape.
+MHD_Result serve_static(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st,
+                        const char* method, const char* url) {
+    const HttpRequest req = basic_request(conn, url, method);
+    Headers query;
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &query);
+    if (credential_in_query(query)) {
+        return send(impl, conn, st, method, url,
+                    impl.api.transport_error(req, 400, "token_in_query",
+                                             "credentials must not be sent in the URL"));
+    }
+    StaticReply file = impl.site->serve(method, st.raw_path);
+    if (file.status != 200) {
+        HttpResponse resp =
+            impl.api.transport_error(req, file.status, file.error_code, file.error_message);
+        resp.headers.insert(resp.headers.end(), file.headers.begin(), file.headers.end());
+        return send(impl, conn, st, method, url, resp);
+    }
+    ResponsePtr r(MHD_create_response_from_fd64(file.size, file.file.get()));
+    if (r) {
+        file.file.release();  // now closed by MHD_destroy_response
+    }
+    return queue(impl, conn, st, method, url, 200, file.headers, std::move(r));
+}
+
+MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const char* url,
+                          const char* method, const char* upload_data, size_t* upload_data_size,
+                          void** con_cls) {
+    auto* st = static_cast<RequestState*>(*con_cls);
+    if (st == nullptr) {
+        st = new RequestState();  // only if on_uri could not allocate one
+        *con_cls = st;            // freed in on_completed
+    }
+    if (!st->seen) {
+        st->seen = true;
+        st->limit = Api::body_limit(method, url);
+        const std::string length = header(conn, "Content-Length");
+        if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > st->limit) {
+            // Refuse before reading a byte of it; MHD closes the connection afterwards.
+            return too_large(impl, conn, *st, method, url);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        // libmicrohttpd 0.9.75 only accepts a response once the body has been read, so an
+        // oversized body of unknown length (chunked) is drained and dropped, then answered
+        // with 413. Draining is capped: past it the connection is simply closed.
+        if (st->too_large || st->body.size() + *upload_data_size > st->limit) {
+            st->too_large = true;
+            st->body.clear();
+            st->discarded += *upload_data_size;
+            *upload_data_size = 0;
+            return st->discarded > kMaxDrainBytes ? MHD_NO : MHD_YES;
+        }
+        st->body.append(upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (st->responded) {
+        return MHD_YES;
+    }
+    if (st->too_large) {
+        return too_large(impl, conn, *st, method, url);
+    }
+    if (impl.site != nullptr && !StaticSite::is_api_path(url)) {
+        return serve_static(impl, conn, *st, method, url);
+    }
+    HttpRequest req = basic_request(conn, url, method);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
+    req.authorization = header(conn, "Authorization");
+    req.body = std::move(st->body);
+    req.client_address = client_address(conn);
+    return send(impl, conn, *st, method, url, impl.api.handle(req));
+}
+
+// C trampolines: no exception may cross into libmicrohttpd.
+MHD_Result on_access(void* cls, MHD_Connection* conn, const char* url, const char* method,
+                     const char*, const char* upload_data, size_t* upload_data_size,
+                     void** con_cls) {
+    auto& impl = *static_cast<HttpServer::Impl*>(cls);
+    try {
+        return handle_request(impl, conn, url, method, upload_data, upload_data_size, con_cls);
+    } catch (...) {
+        try {
+            RequestState fallback;
+            auto* st = static_cast<RequestState*>(*con_cls);
+            if (st != nullptr && st->responded) {
+                return MHD_NO;
+            }
+            return send(impl, conn, st ? *st : fallback, method, url,
+                        impl.api.transport_error(basic_request(conn, url, method), 500,
+                                                 "internal_error", "internal server error"));
+        } catch (...) {
+            return MHD_NO;  // MHD closes the connection
+        }
+    }
+}
+
+// Called with the request target as sent, before libmicrohttpd splits off the query and decodes
+// the path: the raw path is what StaticSite judges (an encoded "/" or NUL is visible only here).
+void* on_uri(void*, const char* uri, MHD_Connection*) {
+    try {
+        auto st = std::make_unique<RequestState>();
+        const std::string_view target(uri ? uri : "");
+        st->raw_path = target.substr(0, target.find_first_of("?#"));
+        return st.release();
+    } catch (...) {
+        return nullptr;  // handle_request creates one
+    }
+}
+
+void on_completed(void*, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
+    delete static_cast<RequestState*>(*con_cls);
+    *con_cls = nullptr;
+}
+
+}  // namespace
+
+bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port) {
+    std::string_view h, p;
+    if (!text.empty() && text[0] == '[') {
+        const auto close = text.find("]:");
+        if (close == std::string_view::npos) {
+            return false;
+        }
+        h = text.substr(1, close - 1);
+        p = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos) {
+            return false;
+        }
+        h = text.substr(0, colon);
+        p = text.substr(colon + 1);
+        if (h.find(':') != std::string_view::npos) {
+            return false;  // IPv6 needs brackets: [::1]:8090
+        }
+    }
+    if (p.empty() || p.size() > 5) {
+        return false;
+    }
+    unsigned v = 0;
+    for (char c : p) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v > 65535) {
+        return false;
+    }
+    // Only numeric addresses: a name would need resolving, and "localhost" may resolve to ::1.
+    unsigned char buf[sizeof(in6_addr)];
+    const std::string hs(h);
+    if (inet_pton(AF_INET, hs.c_str(), buf) != 1 && inet_pton(AF_INET6, hs.c_str(), buf) != 1) {
+        return false;
+    }
+    host = hs;
+    port = static_cast<std::uint16_t>(v);
+    return true;
+}
+
+HttpServer::HttpServer(Api& api, const ServerOptions& o, LogSink log)
+    : impl_(std::make_unique<Impl>(Impl{api, std::move(log), o.static_site, nullptr})) {
+    sockaddr_in v4{};
+    sockaddr_in6 v6{};
+    const sockaddr* addr = nullptr;
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, o.listen_host.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(o.port);
+        addr = reinterpret_cast<const sockaddr*>(&v4);
+    } else if (inet_pton(AF_INET6, o.listen_host.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(o.port);
+        addr = reinterpret_cast<const sockaddr*>(&v6);
+        flags |= MHD_USE_IPv6;
+    } else {
+        throw std::runtime_error("invalid listen address '" + o.listen_host + "'");
+    }
+    impl_->daemon = MHD_start_daemon(
+        flags, o.port, nullptr, nullptr, &on_access, impl_.get(), MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_THREAD_POOL_SIZE, o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        o.connection_timeout_seconds, MHD_OPTION_CONNECTION_LIMIT, o.connection_limit,
+        MHD_OPTION_URI_LOG_CALLBACK, &on_uri, nullptr, MHD_OPTION_NOTIFY_COMPLETED, &on_completed,
+        nullptr, MHD_OPTION_END);
+    if (impl_->daemon == nullptr) {
+        throw std::runtime_error("cannot listen on " + o.listen_host + ":" +
+                                 std::to_string(o.port) + " (address in use or not permitted?)");
+    }
+    const MHD_DaemonInfo* info = MHD_get_daemon_info(impl_->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    port_ = info ? info->port : o.port;
+}
+
+HttpServer::~HttpServer() {
+    if (impl_ && impl_->daemon) {
+        MHD_stop_daemon(impl_->daemon);
+    }
+}
+
+}  // namespace isvc

@@ -1,0 +1,71 @@
+// The service's logic, independent of HTTP: scheduling, token issue and verification,
+// rescheduling, cancellation, revocation and final code. Everything time-dependent reads the
+// injected Clock.
+#pragma once
+
+#include "clock.h"
+#include "requests.h"
+#include "schedule.h"
+#include "store.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace isvc {
+
+struct CreatedInterview {
+    Interview interview;
+    std::vector<std::string> tokens;  // tokens[i] belongs to interview.participants[i]
+};
+
+// Who a valid token lets in, and where.
+struct Access {
+    Interview interview;
+    Participant participant;
+};
+
+class InterviewService {
+  public:
+    // Start times outside [now - 1 day, now + 366 days] are refused as absurd.
+    static constexpr std::int64_t kMaxPastSeconds = 86400;
+    static constexpr std::int64_t kMaxFutureSeconds = 366 * 86400;
+    static constexpr int kListLimit = 500;
+
+    InterviewService(Store& store, const Clock& clock, int early_join_minutes)
+        : store_(store), clock_(clock), early_join_minutes_(early_join_minutes) {}
+
+    CreatedInterview create(const NewInterview& req);
+    // Throws 404 unknown_interview.
+    Interview get(std::string_view id);
+    std::vector<Interview> list();
+
+    // Checks a join token against an interview: 404 unknown_interview, 401 invalid_token,
+    // 403 token_other_interview, 403 token_revoked. Cancelled interviews are not an error here:
+    // the caller sees the status and decides.
+    Access authorize(std::string_view interview_id, std::string_view token);
+
+    Interview reschedule(std::string_view id, const InterviewPatch& patch);
+    Interview cancel(std::string_view id);
+    Interview revoke(std::string_view id, std::string_view participant_id);
+    // Returns what was stored (with its updated_at).
+    FinalCode put_final_code(std::string_view id, FinalCode code);
+    FinalCode get_final_code(std::string_view id);
+
+    Window window(const Interview& iv) const {
+        return window_for(iv.start, iv.duration_minutes, early_join_minutes_);
+    }
+    Status status(const Interview& iv) const {
+        return status_at(window(iv), iv.cancelled, clock_.now());
+    }
+    std::int64_t now() const { return clock_.now(); }
+
+  private:
+    void check_start(std::int64_t start, const char* field) const;
+
+    Store& store_;
+    const Clock& clock_;
+    int early_join_minutes_;
+};
+
+}  // namespace isvc

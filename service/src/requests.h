@@ -1,0 +1,50 @@
+// Parsing and validation of request bodies: JSON -> typed structs, or an ApiError naming the
+// field. Shape and size rules live here; rules that need the clock (start within range) live in
+// InterviewService.
+#pragma once
+
+#include "json.h"
+#include "store.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace isvc {
+
+inline constexpr int kMaxTitleChars = 200;
+inline constexpr int kMaxNameChars = 100;
+inline constexpr int kMaxParticipants = 10;
+inline constexpr int kMaxDurationMinutes = 480;
+inline constexpr std::size_t kMaxCodeBytes = 1000000;
+
+struct NewInterview {
+    std::string title;
+    std::int64_t start = 0;
+    int duration_minutes = 0;
+    std::string applicant;
+    std::vector<std::string> recruiters;
+    std::vector<std::string> observers;
+};
+
+struct VerifyRequest {
+    std::string interview_id;
+    std::string token;
+};
+
+// Parses a body that must be one JSON object: 400 malformed_json if it is not JSON at all,
+// 400 invalid_field if it is JSON but not an object.
+JsonPtr parse_json_object(std::string_view body);
+
+NewInterview parse_new_interview(const json_t* body);
+InterviewPatch parse_patch(const json_t* body);
+VerifyRequest parse_verify(const json_t* body);
+FinalCode parse_final_code(const json_t* body);
+
+// Number of Unicode code points in valid UTF-8 (Jansson only hands us valid UTF-8).
+std::size_t utf8_length(std::string_view s);
+// True if `s` contains a C0 control, DEL or a C1 control character.
+bool has_control_chars(std::string_view s);
+
+}  // namespace isvc

@@ -1,0 +1,108 @@
+// Shared fixtures for the service tests: a temporary directory, a libcurl client and a real
+// in-process server (libmicrohttpd on an ephemeral loopback port) with a manual clock.
+#pragma once
+
+#include "api.h"
+#include "clock.h"
+#include "http_server.h"
+#include "interview_service.h"
+#include "json.h"
+#include "rate_limiter.h"
+#include "static_site.h"
+#include "store.h"
+#include "time_util.h"
+
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace isvc::test {
+
+inline const std::string kAdminKey = "admin-key-0123456789abcdef";
+inline const std::string kServiceKey = "service-key-0123456789abcdef";
+
+// 2026-11-25T09:00:00Z: "now" for every server test unless a test moves the clock.
+inline std::int64_t test_now() {
+    return parse_rfc3339("2026-11-25T09:00:00Z").value();
+}
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "isvc-test-XXXXXX").string();
+        if (mkdtemp(tmpl.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed");
+        }
+        path_ = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
+struct Reply {
+    long status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lowercase names
+    JsonPtr json;                                // parsed body, null if not JSON
+
+    std::string str(const char* path) const;  // dotted path, e.g. "error.code"
+    std::string error_code() const { return str("error.code"); }
+    const json_t* at(const char* path) const;
+};
+
+// One blocking HTTP request with libcurl. `headers` are raw "Name: value" lines. With
+// `path_as_is`, libcurl sends "/../x" verbatim instead of normalising it (traversal tests).
+Reply http(const std::string& method, const std::string& url, const std::string& body = "",
+           const std::vector<std::string>& headers = {}, bool path_as_is = false);
+
+class Harness {
+  public:
+    explicit Harness(const std::string& db_path = ":memory:", std::int64_t now = test_now(),
+                     const std::string& cors = "", int early_join_minutes = 15,
+                     const std::string& static_dir = "");
+    ~Harness();
+
+    std::string url(const std::string& path) const;
+    Reply admin(const std::string& method, const std::string& path, const std::string& body = "");
+    Reply service(const std::string& method, const std::string& path, const std::string& body = "");
+    Reply bearer(const std::string& method, const std::string& path, const std::string& token,
+                 const std::string& body = "");
+    Reply anon(const std::string& method, const std::string& path, const std::string& body = "");
+
+    // POST /v1/interviews with the default body (start = now + 2 h, 60 minutes, one applicant,
+    // one recruiter, one observer); asserts 201.
+    Reply create(const std::string& body = "");
+    std::string default_body() const;
+
+    std::vector<std::string> log_lines();
+
+    ManualClock clock;
+    RateLimiter limiter;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<InterviewService> svc;
+    std::unique_ptr<Api> api;
+    std::unique_ptr<StaticSite> site;  // with a static_dir only
+    std::unique_ptr<HttpServer> server;
+
+  private:
+    std::mutex log_mutex_;
+    std::vector<std::string> log_;
+};
+
+// Tokens from a 201 create reply, in participant order.
+std::vector<std::string> tokens_of(const Reply& created);
+
+}  // namespace isvc::test
