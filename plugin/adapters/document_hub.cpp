@@ -1,0 +1,383 @@
+#include "document_hub.hpp"
+
+#include <chrono>
+#include <deque>
+
+#include "ot/json.hpp"
+
+namespace interview::adapters {
+
+struct DocumentHub::Entry {
+    std::string interview_id;
+    std::optional<room::Document> document;
+    bool loading = false;
+    bool stale = false;  ///< memory may be ahead of Redis: rebuild before going on
+    std::int64_t expire_at = 0;
+    std::map<room::SessionKey, access::Participant> members;
+    std::deque<std::pair<room::SessionKey, std::string>> queued;  ///< while not loaded
+    std::uint64_t commits_since_snapshot = 0;
+    std::vector<std::function<void(std::string, std::string, std::uint64_t)>> on_end;
+    bool ended = false;
+};
+
+class DocumentHub::Outbox : public room::DocumentOutbox {
+  public:
+    Outbox(DocumentHub& hub, Entry& entry) : hub_(hub), entry_(entry) {}
+    bool send(room::SessionKey to, const std::string& text) override {
+        return hub_.sink_.send(to, text);
+    }
+    void persist(const room::PendingCommit& commit) override {
+        hub_.persist(entry_.interview_id, commit);
+    }
+    void persist_language(const std::string& language) override {
+        if (hub_.store_) {
+            hub_.store_->set_field(entry_.interview_id, "language", language, entry_.expire_at);
+        }
+    }
+
+  private:
+    DocumentHub& hub_;
+    Entry& entry_;
+};
+
+DocumentHub::DocumentHub(HubConfig config, DataSink& sink)
+    : config_(std::move(config)), sink_(sink) {
+    loop_.post([this] {
+        store_ = std::make_unique<RedisStore>(loop_.context(), config_.redis,
+                                              [this](bool up) { redis_state(up); });
+    });
+}
+
+DocumentHub::~DocumentHub() {
+    loop_.post([this] { store_.reset(); });
+    loop_.stop();
+}
+
+std::int64_t DocumentHub::now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+bool DocumentHub::redis_up() const {
+    std::lock_guard lock(summary_mutex_);
+    return redis_up_;
+}
+
+std::vector<DocumentSummary> DocumentHub::summaries() const {
+    std::lock_guard lock(summary_mutex_);
+    std::vector<DocumentSummary> out;
+    for (const auto& [id, summary] : summaries_) {
+        out.push_back(summary);
+    }
+    return out;
+}
+
+void DocumentHub::publish_summary(const Entry& entry) {
+    DocumentSummary s;
+    s.interview_id = entry.interview_id;
+    s.members = entry.members.size();
+    s.loaded = entry.document.has_value();
+    if (entry.document) {
+        s.revision = entry.document->confirmed_revision();
+        s.language = entry.document->language();
+        s.read_only = entry.document->read_only();
+        s.paused = entry.document->paused();
+    }
+    std::lock_guard lock(summary_mutex_);
+    if (entry.members.empty()) {
+        summaries_.erase(entry.interview_id);
+    } else {
+        summaries_[entry.interview_id] = s;
+    }
+}
+
+void DocumentHub::member_joined(const std::string& interview_id, room::SessionKey key,
+                                const access::Participant& participant, std::int64_t expire_at) {
+    loop_.post([this, interview_id, key, participant, expire_at] {
+        auto& slot = entries_[interview_id];
+        if (!slot) {
+            slot = std::make_unique<Entry>();
+            slot->interview_id = interview_id;
+        }
+        Entry& entry = *slot;
+        entry.expire_at = expire_at + config_.key_ttl_seconds;
+        entry.members[key] = participant;
+        interview_of_[key] = interview_id;
+        if (entry.document) {
+            entry.document->add_member(key, participant);
+            if (entry.document->paused()) {
+                sink_.send(key, protocol::simple_text("paused", "reason", "storage_unavailable"));
+            }
+        } else if (!entry.loading) {
+            load(interview_id);
+        }
+        publish_summary(entry);
+    });
+}
+
+void DocumentHub::member_left(room::SessionKey key) {
+    loop_.post([this, key] {
+        auto where = interview_of_.find(key);
+        if (where == interview_of_.end()) {
+            return;
+        }
+        auto it = entries_.find(where->second);
+        interview_of_.erase(where);
+        if (it == entries_.end()) {
+            return;
+        }
+        Entry& entry = *it->second;
+        entry.members.erase(key);
+        if (entry.document) {
+            entry.document->remove_member(key);
+        }
+        publish_summary(entry);
+        // A document nobody is in is dropped from memory once everything it committed is in
+        // Redis; the next join loads it again.
+        if (entry.members.empty() && !entry.loading &&
+            (!entry.document || !entry.document->has_unconfirmed())) {
+            entries_.erase(it);
+        }
+    });
+}
+
+void DocumentHub::data(room::SessionKey key, std::string text) {
+    loop_.post([this, key, text = std::move(text)] {
+        auto where = interview_of_.find(key);
+        if (where == interview_of_.end()) {
+            return;
+        }
+        auto it = entries_.find(where->second);
+        if (it != entries_.end()) {
+            deliver(*it->second, key, text);
+        }
+    });
+}
+
+void DocumentHub::deliver(Entry& entry, room::SessionKey key, const std::string& text) {
+    if (entry.document && !entry.stale) {
+        Outbox out(*this, entry);
+        entry.document->on_text(key, text, now_ms(), out);
+        publish_summary(entry);
+        return;
+    }
+    if (entry.queued.size() >= config_.max_queued_per_interview) {
+        protocol::DataError error{{protocol::ErrorCode::storage_unavailable,
+                                   "the document is not available yet; resend shortly"},
+                                  {},
+                                  {}};
+        sink_.send(key, protocol::error_text(error));
+        return;
+    }
+    if (!store_ || !store_->up()) {
+        // Tell the client why nothing happens yet; its messages wait for Redis.
+        sink_.send(key, protocol::simple_text("paused", "reason", "storage_unavailable"));
+    }
+    entry.queued.emplace_back(key, text);
+}
+
+void DocumentHub::drained(room::SessionKey key) {
+    loop_.post([this, key] {
+        auto where = interview_of_.find(key);
+        if (where == interview_of_.end()) {
+            return;
+        }
+        auto it = entries_.find(where->second);
+        if (it != entries_.end() && it->second->document) {
+            Outbox out(*this, *it->second);
+            it->second->document->on_drained(key, out);
+        }
+    });
+}
+
+void DocumentHub::end_interview(const std::string& interview_id,
+                                std::function<void(std::string, std::string, std::uint64_t)> done) {
+    loop_.post([this, interview_id, done = std::move(done)] {
+        auto it = entries_.find(interview_id);
+        if (it == entries_.end()) {
+            return;  // nobody had the document open: nothing new to hand over
+        }
+        Entry& entry = *it->second;
+        entry.ended = true;
+        if (store_) {
+            store_->set_field(interview_id, "state", "ended", entry.expire_at);
+        }
+        if (entry.document && !entry.stale) {
+            Outbox out(*this, entry);
+            entry.document->set_read_only(out);
+            if (done) {
+                done(entry.document->authority().document().utf8(), entry.document->language(),
+                     entry.document->authority().revision());
+            }
+        } else if (done) {
+            entry.on_end.push_back(done);  // handed over once loaded
+        }
+        publish_summary(entry);
+    });
+}
+
+void DocumentHub::load(const std::string& interview_id) {
+    auto it = entries_.find(interview_id);
+    if (it == entries_.end() || !store_ || !store_->up()) {
+        return;  // redis_state(true) loads every waiting entry
+    }
+    it->second->loading = true;
+    store_->load(interview_id,
+                 [this, interview_id](auto result) { loaded(interview_id, std::move(result)); });
+}
+
+void DocumentHub::loaded(const std::string& interview_id,
+                         std::variant<StoredDocument, std::string> result) {
+    auto it = entries_.find(interview_id);
+    if (it == entries_.end()) {
+        return;
+    }
+    Entry& entry = *it->second;
+    entry.loading = false;
+    if (std::holds_alternative<std::string>(result)) {
+        entry.stale = true;  // retried when Redis is (back) up
+        return;
+    }
+    const StoredDocument& stored = std::get<StoredDocument>(result);
+    ot::LastSeqMap last_seq(stored.last_seq.begin(), stored.last_seq.end());
+    std::vector<ot::LogEntry> log;
+    for (const StoredLogEntry& e : stored.log) {
+        auto op = ot::operation_from_json_text(e.op_json, config_.document.authority.limits);
+        if (!op.ok()) {
+            entry.stale = true;
+            return;
+        }
+        log.push_back(ot::LogEntry{e.revision, std::move(op.value()), e.client_id, e.seq});
+    }
+    // History entries kept before the snapshot must end exactly at it; drop older ones that a
+    // trim left with a gap.
+    auto restored = ot::Authority::restore(stored.snapshot_text, stored.snapshot_revision, last_seq,
+                                           std::move(log), config_.document.authority);
+    if (!restored.ok()) {
+        // Unreadable state is not silently replaced by an empty document.
+        entry.stale = true;
+        return;
+    }
+    const bool was_reload = entry.document.has_value();
+    entry.document.emplace(interview_id, std::move(restored.value()),
+                           stored.language.empty() ? config_.default_language : stored.language,
+                           stored.state == "ended" || entry.ended, config_.document);
+    entry.stale = false;
+    entry.commits_since_snapshot = 0;
+    Outbox out(*this, entry);
+    for (const auto& [key, participant] : entry.members) {
+        entry.document->add_member(key, participant);
+        if (was_reload) {
+            // Rebuilt from Redis: each client says hello again, catches up and resends.
+            sink_.send(key, protocol::simple_text("resumed"));
+        }
+    }
+    auto queued = std::move(entry.queued);
+    entry.queued.clear();
+    for (const auto& [key, text] : queued) {
+        if (entry.members.count(key) != 0) {
+            entry.document->on_text(key, text, now_ms(), out);
+        }
+    }
+    for (auto& done : entry.on_end) {
+        done(entry.document->authority().document().utf8(), entry.document->language(),
+             entry.document->authority().revision());
+    }
+    entry.on_end.clear();
+    if (entry.ended) {
+        entry.document->set_read_only(out);
+    }
+    publish_summary(entry);
+}
+
+void DocumentHub::persist(const std::string& interview_id, const room::PendingCommit& commit) {
+    auto it = entries_.find(interview_id);
+    if (it == entries_.end() || !store_) {
+        return;
+    }
+    const std::int64_t expire_at = it->second->expire_at;
+    store_->commit(
+        interview_id,
+        StoreCommit{commit.revision, commit.op_json, commit.client_id, commit.seq, commit.author},
+        expire_at,
+        [this, interview_id, revision = commit.revision](CommitOutcome outcome,
+                                                         std::string detail) {
+            auto e = entries_.find(interview_id);
+            if (e == entries_.end()) {
+                return;
+            }
+            Entry& entry = *e->second;
+            if (outcome != CommitOutcome::committed) {
+                store_failed(interview_id, detail);
+                return;
+            }
+            if (!entry.document || entry.stale) {
+                return;
+            }
+            Outbox out(*this, entry);
+            entry.document->on_persisted(revision, out);
+            ++entry.commits_since_snapshot;
+            maybe_snapshot(entry);
+            publish_summary(entry);
+            if (entry.members.empty() && !entry.document->has_unconfirmed()) {
+                entries_.erase(e);
+            }
+        });
+}
+
+void DocumentHub::maybe_snapshot(Entry& entry) {
+    if (entry.commits_since_snapshot < static_cast<std::uint64_t>(config_.snapshot_every) ||
+        entry.document->has_unconfirmed() || !store_) {
+        return;
+    }
+    const auto& authority = entry.document->authority();
+    const std::uint64_t revision = authority.revision();
+    // Keep the log reaching back as far as memory does, so a Janus that restarts from Redis can
+    // still catch clients up from where this one could.
+    const std::uint64_t keep_from = authority.oldest_revision() + 1;
+    store_->save_snapshot(entry.interview_id, revision, authority.document().utf8(), keep_from,
+                          entry.expire_at);
+    entry.commits_since_snapshot = 0;
+}
+
+void DocumentHub::store_failed(const std::string& interview_id, const std::string&) {
+    auto it = entries_.find(interview_id);
+    if (it == entries_.end()) {
+        return;
+    }
+    Entry& entry = *it->second;
+    if (entry.stale) {
+        return;
+    }
+    entry.stale = true;
+    if (entry.document) {
+        Outbox out(*this, entry);
+        entry.document->set_paused(true, out);
+    }
+    publish_summary(entry);
+    if (store_ && store_->up() && !entry.loading) {
+        load(interview_id);  // e.g. a conflict: another instance wrote; rebuild now
+    }
+}
+
+void DocumentHub::redis_state(bool up) {
+    {
+        std::lock_guard lock(summary_mutex_);
+        redis_up_ = up;
+    }
+    for (auto& [id, entry] : entries_) {
+        if (!up) {
+            if (entry->document) {
+                Outbox out(*this, *entry);
+                entry->document->set_paused(true, out);
+                entry->stale = true;  // a commit may be lost in flight: rebuild when back
+            }
+        } else if (!entry->loading && (entry->stale || !entry->document)) {
+            load(id);
+        }
+        publish_summary(*entry);
+    }
+}
+
+}  // namespace interview::adapters

@@ -1,0 +1,102 @@
+// Every interview's shared document on this Janus, on one thread (a LoopThread) together with
+// the Redis connection. Janus's threads post events here (joins, leaves, data-channel text,
+// drained queues); the hub loads documents from Redis, feeds the core's room::Document, persists
+// its commits and sends its answers through a DataSink.
+//
+// Failure handling: when a commit fails or Redis goes away, the document pauses (clients are
+// told and keep their edits); when Redis answers again the document is rebuilt from Redis (which
+// holds exactly what was acknowledged) and clients are told to resume (they send hello with
+// their last revision, catch up, and resend what was not acknowledged).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/policy.hpp"
+#include "loop_thread.hpp"
+#include "redis_store.hpp"
+#include "room/document.hpp"
+
+namespace interview::adapters {
+
+class DataSink {
+  public:
+    virtual ~DataSink() = default;
+    /// Sends text to a session's data channel; false when its outbound queue is over budget.
+    virtual bool send(room::SessionKey to, const std::string& text) = 0;
+};
+
+struct HubConfig {
+    room::DocumentConfig document;
+    RedisStore::Options redis;
+    int snapshot_every = 200;
+    int key_ttl_seconds = 86400;
+    std::string default_language = "python";
+    std::size_t max_queued_per_interview = 512;  ///< messages waiting for a document to load
+};
+
+/// What an operator sees of one live document.
+struct DocumentSummary {
+    std::string interview_id;
+    std::uint64_t revision = 0;
+    std::string language;
+    bool read_only = false;
+    bool paused = false;
+    bool loaded = false;
+    std::size_t members = 0;
+};
+
+class DocumentHub {
+  public:
+    DocumentHub(HubConfig config, DataSink& sink);
+    ~DocumentHub();  // stops the thread; the Redis connection closes with it
+    DocumentHub(const DocumentHub&) = delete;
+    DocumentHub& operator=(const DocumentHub&) = delete;
+
+    // Thread-safe: each posts to the hub's thread and returns at once.
+    void member_joined(const std::string& interview_id, room::SessionKey key,
+                       const access::Participant& participant, std::int64_t expire_at);
+    void member_left(room::SessionKey key);
+    void data(room::SessionKey key, std::string text);
+    void drained(room::SessionKey key);
+    /// Makes the document read-only and hands its final text to `done` (on the hub's thread).
+    void end_interview(
+        const std::string& interview_id,
+        std::function<void(std::string text, std::string language, std::uint64_t revision)> done);
+
+    bool redis_up() const;
+    std::vector<DocumentSummary> summaries() const;
+
+  private:
+    struct Entry;
+    class Outbox;
+
+    // On the hub's thread only:
+    void load(const std::string& interview_id);
+    void loaded(const std::string& interview_id, std::variant<StoredDocument, std::string> result);
+    void deliver(Entry& entry, room::SessionKey key, const std::string& text);
+    void persist(const std::string& interview_id, const room::PendingCommit& commit);
+    void store_failed(const std::string& interview_id, const std::string& why);
+    void redis_state(bool up);
+    void maybe_snapshot(Entry& entry);
+    void publish_summary(const Entry& entry);
+    std::int64_t now_ms() const;
+
+    HubConfig config_;
+    DataSink& sink_;
+    std::map<std::string, std::unique_ptr<Entry>> entries_;
+    std::map<room::SessionKey, std::string> interview_of_;
+    std::unique_ptr<RedisStore> store_;
+    mutable std::mutex summary_mutex_;
+    std::map<std::string, DocumentSummary> summaries_;  // guarded by summary_mutex_
+    bool redis_up_ = false;                             // guarded by summary_mutex_
+    LoopThread loop_;                                   // last: destroyed (stopped) first
+};
+
+}  // namespace interview::adapters

@@ -1,0 +1,371 @@
+#include "redis_store.hpp"
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <deque>
+
+#include "redis_glib_source.h"
+
+namespace interview::adapters {
+
+namespace {
+
+// KEYS: doc, log, seqs. ARGV: revision, op, client, seq, author, expire_at.
+constexpr const char* kCommitScript = R"lua(
+local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
+local revision = tonumber(ARGV[1])
+if head + 1 ~= revision then
+  return redis.error_reply('CONFLICT head is ' .. head)
+end
+redis.call('XADD', KEYS[2], ARGV[1] .. '-0', 'op', ARGV[2], 'client', ARGV[3], 'seq', ARGV[4], 'author', ARGV[5])
+redis.call('HSET', KEYS[1], 'head', ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[6]) end
+return revision
+)lua";
+
+// KEYS: doc, log. ARGV: revision, text, keep_from.
+constexpr const char* kSnapshotScript = R"lua(
+local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
+local revision = tonumber(ARGV[1])
+if revision > head then return redis.error_reply('AHEAD snapshot is past head ' .. head) end
+local snap = tonumber(redis.call('HGET', KEYS[1], 'snap') or '0')
+if revision <= snap then return 0 end
+redis.call('HSET', KEYS[1], 'text', ARGV[2], 'snap', ARGV[1])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3] .. '-0')
+return 1
+)lua";
+
+using ReplyHandler = std::function<void(redisReply*)>;
+
+std::uint64_t to_u64(const std::string& s) {
+    try {
+        return std::stoull(s);
+    } catch (...) {
+        return 0;
+    }
+}
+
+std::string str(const redisReply* r) {
+    return r != nullptr && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
+               ? std::string(r->str, r->len)
+               : std::string();
+}
+
+}  // namespace
+
+std::string RedisStore::doc_key(const std::string& id) {
+    return "{iv:" + id + "}:doc";
+}
+std::string RedisStore::log_key(const std::string& id) {
+    return "{iv:" + id + "}:log";
+}
+std::string RedisStore::seqs_key(const std::string& id) {
+    return "{iv:" + id + "}:seqs";
+}
+
+struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
+    GMainContext* context = nullptr;
+    Options options;
+    StateCallback on_state;
+    redisAsyncContext* ac = nullptr;
+    GSource* source = nullptr;
+    bool connected = false;
+    bool closing = false;
+    unsigned backoff_ms = 100;
+    std::deque<std::chrono::steady_clock::time_point> sent;  // one per command awaiting a reply
+    GSource* watchdog = nullptr;
+
+    static Impl* of(const redisAsyncContext* c) { return static_cast<Impl*>(c->data); }
+
+    void connect();
+    void schedule_reconnect();
+    void drop_connection();
+    void set_connected(bool up);
+    bool command(std::vector<std::string> args, ReplyHandler handler);
+    void check_timeouts();
+};
+
+namespace {
+
+void on_reply(redisAsyncContext* c, void* reply, void* privdata) {
+    auto* handler = static_cast<ReplyHandler*>(privdata);
+    auto* impl = static_cast<RedisStore::Impl*>(c->data);
+    if (impl != nullptr && !impl->sent.empty()) {
+        impl->sent.pop_front();
+    }
+    if (impl != nullptr && !impl->closing) {
+        try {
+            (*handler)(static_cast<redisReply*>(reply));
+        } catch (...) {
+        }
+    }
+    delete handler;
+}
+
+void on_connect(const redisAsyncContext* c, int status) {
+    auto* impl = static_cast<RedisStore::Impl*>(c->data);
+    if (impl == nullptr) {
+        return;
+    }
+    if (status != REDIS_OK) {
+        // hiredis frees the context after this callback.
+        impl->ac = nullptr;
+        impl->source = nullptr;
+        impl->schedule_reconnect();
+        return;
+    }
+    impl->backoff_ms = 100;
+    impl->set_connected(true);
+}
+
+void on_disconnect(const redisAsyncContext* c, int) {
+    auto* impl = static_cast<RedisStore::Impl*>(c->data);
+    if (impl == nullptr) {
+        return;
+    }
+    impl->ac = nullptr;
+    impl->source = nullptr;
+    impl->sent.clear();
+    impl->set_connected(false);
+    if (!impl->closing) {
+        impl->schedule_reconnect();
+    }
+}
+
+gboolean reconnect_cb(gpointer data) {
+    auto* weak = static_cast<std::weak_ptr<RedisStore::Impl>*>(data);
+    if (auto impl = weak->lock(); impl && !impl->closing && impl->ac == nullptr) {
+        impl->connect();
+    }
+    return G_SOURCE_REMOVE;
+}
+
+gboolean watchdog_cb(gpointer data) {
+    static_cast<RedisStore::Impl*>(data)->check_timeouts();
+    return G_SOURCE_CONTINUE;
+}
+
+void delete_weak(gpointer data) {
+    delete static_cast<std::weak_ptr<RedisStore::Impl>*>(data);
+}
+
+}  // namespace
+
+void RedisStore::Impl::connect() {
+    ac = redisAsyncConnect(options.host.c_str(), options.port);
+    if (ac == nullptr || ac->err != 0) {
+        if (ac != nullptr) {
+            redisAsyncFree(ac);
+            ac = nullptr;
+        }
+        schedule_reconnect();
+        return;
+    }
+    ac->data = this;
+    source = interview_redis_source_new(ac);
+    g_source_attach(source, context);
+    g_source_unref(source);  // the context holds it; cleanup destroys it with the connection
+    redisAsyncSetConnectCallback(ac, on_connect);
+    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    if (!options.password.empty()) {
+        command({"AUTH", options.password.reveal()}, [this](redisReply* r) {
+            if (r == nullptr || r->type == REDIS_REPLY_ERROR) {
+                drop_connection();  // wrong password: retried with backoff, visible as "down"
+            }
+        });
+    }
+}
+
+void RedisStore::Impl::schedule_reconnect() {
+    GSource* timer = g_timeout_source_new(backoff_ms);
+    g_source_set_callback(timer, reconnect_cb, new std::weak_ptr<Impl>(shared_from_this()),
+                          delete_weak);
+    g_source_attach(timer, context);
+    g_source_unref(timer);
+    backoff_ms = std::min(backoff_ms * 2, 2000u);
+}
+
+void RedisStore::Impl::drop_connection() {
+    if (ac != nullptr) {
+        redisAsyncDisconnect(ac);  // on_disconnect follows and schedules the reconnect
+    }
+}
+
+void RedisStore::Impl::set_connected(bool up) {
+    if (connected == up) {
+        return;
+    }
+    connected = up;
+    if (on_state && !closing) {
+        on_state(up);
+    }
+}
+
+bool RedisStore::Impl::command(std::vector<std::string> args, ReplyHandler handler) {
+    if (ac == nullptr) {
+        handler(nullptr);
+        return false;
+    }
+    std::vector<const char*> argv;
+    std::vector<size_t> lengths;
+    for (const auto& a : args) {
+        argv.push_back(a.data());
+        lengths.push_back(a.size());
+    }
+    auto* owned = new ReplyHandler(std::move(handler));
+    if (redisAsyncCommandArgv(ac, on_reply, owned, static_cast<int>(argv.size()), argv.data(),
+                              lengths.data()) != REDIS_OK) {
+        (*owned)(nullptr);
+        delete owned;
+        return false;
+    }
+    sent.push_back(std::chrono::steady_clock::now());
+    return true;
+}
+
+void RedisStore::Impl::check_timeouts() {
+    if (ac == nullptr || sent.empty()) {
+        return;
+    }
+    const auto age = std::chrono::steady_clock::now() - sent.front();
+    if (age > std::chrono::milliseconds(options.command_timeout_ms)) {
+        // A Redis that stopped answering is treated like one that went away: every waiting
+        // command fails now (edits pause) and the connection is made again.
+        drop_connection();
+    }
+}
+
+RedisStore::RedisStore(GMainContext* context, Options options, StateCallback on_state)
+    : impl_(std::make_shared<Impl>()) {
+    impl_->context = context;
+    impl_->options = std::move(options);
+    impl_->on_state = std::move(on_state);
+    impl_->watchdog = g_timeout_source_new(250);
+    g_source_set_callback(impl_->watchdog, watchdog_cb, impl_.get(), nullptr);
+    g_source_attach(impl_->watchdog, context);
+    impl_->connect();
+}
+
+RedisStore::~RedisStore() {
+    impl_->closing = true;
+    g_source_destroy(impl_->watchdog);
+    g_source_unref(impl_->watchdog);
+    if (impl_->ac != nullptr) {
+        redisAsyncContext* ac = impl_->ac;
+        impl_->ac = nullptr;
+        redisAsyncFree(ac);  // pending callbacks run with NULL and are only freed (closing)
+    }
+}
+
+bool RedisStore::up() const {
+    return impl_->connected;
+}
+
+void RedisStore::load(const std::string& id,
+                      std::function<void(std::variant<StoredDocument, std::string>)> done) {
+    auto impl = impl_;
+    auto fail = [done](const std::string& why) { done(why); };
+    if (impl->ac == nullptr || !impl->connected) {
+        fail("redis is not connected");
+        return;
+    }
+    // One transaction, so that the three reads see the same state.
+    impl->command({"MULTI"}, [](redisReply*) {});
+    impl->command({"HGETALL", doc_key(id)}, [](redisReply*) {});
+    impl->command({"HGETALL", seqs_key(id)}, [](redisReply*) {});
+    impl->command({"XRANGE", log_key(id), "-", "+"}, [](redisReply*) {});
+    impl->command({"EXEC"}, [done](redisReply* r) {
+        if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+            done(std::string(r != nullptr && r->type == REDIS_REPLY_ERROR ? r->str
+                                                                          : "redis load failed"));
+            return;
+        }
+        StoredDocument doc;
+        const redisReply* fields = r->element[0];
+        for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+            const std::string key = str(fields->element[i]);
+            std::string value = str(fields->element[i + 1]);
+            doc.exists = true;
+            if (key == "head") {
+                doc.head = to_u64(value);
+            } else if (key == "snap") {
+                doc.snapshot_revision = to_u64(value);
+            } else if (key == "text") {
+                doc.snapshot_text = std::move(value);
+            } else if (key == "language") {
+                doc.language = std::move(value);
+            } else if (key == "state") {
+                doc.state = std::move(value);
+            }
+        }
+        const redisReply* seqs = r->element[1];
+        for (size_t i = 0; i + 1 < seqs->elements; i += 2) {
+            doc.last_seq.emplace_back(str(seqs->element[i]), to_u64(str(seqs->element[i + 1])));
+        }
+        const redisReply* log = r->element[2];
+        for (size_t i = 0; i < log->elements; ++i) {
+            const redisReply* entry = log->element[i];
+            if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) {
+                continue;
+            }
+            StoredLogEntry e;
+            const std::string entry_id = str(entry->element[0]);
+            e.revision = to_u64(entry_id.substr(0, entry_id.find('-')));
+            const redisReply* f = entry->element[1];
+            for (size_t j = 0; j + 1 < f->elements; j += 2) {
+                const std::string key = str(f->element[j]);
+                if (key == "op") {
+                    e.op_json = str(f->element[j + 1]);
+                } else if (key == "client") {
+                    e.client_id = str(f->element[j + 1]);
+                } else if (key == "seq") {
+                    e.seq = to_u64(str(f->element[j + 1]));
+                } else if (key == "author") {
+                    e.author = str(f->element[j + 1]);
+                }
+            }
+            doc.log.push_back(std::move(e));
+        }
+        done(std::move(doc));
+    });
+}
+
+void RedisStore::commit(const std::string& id, const StoreCommit& c, std::int64_t expire_at,
+                        std::function<void(CommitOutcome, std::string)> done) {
+    impl_->command({"EVAL", kCommitScript, "3", doc_key(id), log_key(id), seqs_key(id),
+                    std::to_string(c.revision), c.op_json, c.client_id, std::to_string(c.seq),
+                    c.author, std::to_string(expire_at)},
+                   [done](redisReply* r) {
+                       if (r == nullptr) {
+                           done(CommitOutcome::failed, "redis connection lost");
+                       } else if (r->type == REDIS_REPLY_ERROR) {
+                           const std::string error(r->str, r->len);
+                           done(error.find("CONFLICT") != std::string::npos
+                                    ? CommitOutcome::conflict
+                                    : CommitOutcome::failed,
+                                error);
+                       } else {
+                           done(CommitOutcome::committed, {});
+                       }
+                   });
+}
+
+void RedisStore::save_snapshot(const std::string& id, std::uint64_t revision,
+                               const std::string& text, std::uint64_t keep_from,
+                               std::int64_t expire_at) {
+    impl_->command({"EVAL", kSnapshotScript, "2", doc_key(id), log_key(id),
+                    std::to_string(revision), text, std::to_string(keep_from)},
+                   [](redisReply*) {});
+    impl_->command({"EXPIREAT", doc_key(id), std::to_string(expire_at)}, [](redisReply*) {});
+}
+
+void RedisStore::set_field(const std::string& id, const std::string& field,
+                           const std::string& value, std::int64_t expire_at) {
+    impl_->command({"HSET", doc_key(id), field, value}, [](redisReply*) {});
+    impl_->command({"EXPIREAT", doc_key(id), std::to_string(expire_at)}, [](redisReply*) {});
+}
+
+}  // namespace interview::adapters

@@ -1,0 +1,97 @@
+// The session's source of truth in Redis, through hiredis's async API driven by a GLib main
+// context (the plugin's document thread; every method must be called on it, and every callback
+// runs on it).
+//
+// Layout, one hash tag per interview so that Redis Cluster keeps an interview on one shard:
+//   {iv:<id>}:doc   hash: head (last committed revision), snap (snapshot revision), text
+//                   (snapshot text, UTF-8), language, state ("open" or "ended")
+//   {iv:<id>}:log   stream: one entry per committed operation, id "<revision>-0", fields op
+//                   (JSON), client, seq, author; trimmed behind snapshots
+//   {iv:<id>}:seqs  hash: client id -> last committed seq
+// A commit is one Lua script: compare head with revision-1, append, move head, record the seq,
+// refresh the expiry; anything else is refused whole (CONFLICT).
+#pragma once
+
+#include <glib.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "secret_file.hpp"
+
+namespace interview::adapters {
+
+struct StoredLogEntry {
+    std::uint64_t revision = 0;
+    std::string op_json;
+    std::string client_id;
+    std::uint64_t seq = 0;
+    std::string author;
+};
+
+struct StoredDocument {
+    bool exists = false;
+    std::uint64_t head = 0;
+    std::uint64_t snapshot_revision = 0;
+    std::string snapshot_text;
+    std::string language;
+    std::string state;
+    std::vector<std::pair<std::string, std::uint64_t>> last_seq;
+    std::vector<StoredLogEntry> log;  ///< revision order, as kept (may start before the snapshot)
+};
+
+struct StoreCommit {
+    std::uint64_t revision = 0;
+    std::string op_json;
+    std::string client_id;
+    std::uint64_t seq = 0;
+    std::string author;
+};
+
+enum class CommitOutcome { committed, conflict, failed };
+
+class RedisStore {
+  public:
+    struct Options {
+        std::string host = "127.0.0.1";
+        int port = 6379;
+        Secret password;                ///< empty: no AUTH
+        int command_timeout_ms = 3000;  ///< a reply slower than this drops the connection
+    };
+    using StateCallback = std::function<void(bool up)>;
+
+    RedisStore(GMainContext* context, Options options, StateCallback on_state);
+    ~RedisStore();
+    RedisStore(const RedisStore&) = delete;
+    RedisStore& operator=(const RedisStore&) = delete;
+
+    bool up() const;
+
+    void load(const std::string& interview_id,
+              std::function<void(std::variant<StoredDocument, std::string>)> done);
+    /// `expire_at`: Unix seconds after which every key of the interview may go.
+    void commit(const std::string& interview_id, const StoreCommit& commit, std::int64_t expire_at,
+                std::function<void(CommitOutcome, std::string detail)> done);
+    /// Stores `text` as the snapshot at `revision` (which must be committed) and trims the log
+    /// to the entries from `keep_from` on.
+    void save_snapshot(const std::string& interview_id, std::uint64_t revision,
+                       const std::string& text, std::uint64_t keep_from, std::int64_t expire_at);
+    void set_field(const std::string& interview_id, const std::string& field,
+                   const std::string& value, std::int64_t expire_at);
+
+    /// The key names of an interview (for tests and operators).
+    static std::string doc_key(const std::string& interview_id);
+    static std::string log_key(const std::string& interview_id);
+    static std::string seqs_key(const std::string& interview_id);
+
+    struct Impl;  // public so the C callbacks of hiredis can name it; defined in the .cpp
+
+  private:
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace interview::adapters

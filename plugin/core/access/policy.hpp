@@ -1,0 +1,67 @@
+// Who may enter an interview's room, when, and what each role may do there. The interview
+// service says who a token belongs to and when the interview is; this policy decides, with the
+// plugin's own clock and settings, whether that participant may enter now.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "access/time.hpp"
+#include "protocol/errors.hpp"
+
+namespace interview::access {
+
+enum class Role { applicant, recruiter, observer };
+
+const char* role_name(Role role);
+std::optional<Role> parse_role(const std::string& text);
+
+/// An observer sees and hears everyone, is seen by nobody and never edits.
+inline bool may_publish(Role role) {
+    return role != Role::observer;
+}
+inline bool may_edit(Role role) {
+    return role != Role::observer;
+}
+/// Ending the interview for everyone is the recruiter's call.
+inline bool may_end_interview(Role role) {
+    return role == Role::recruiter;
+}
+
+struct Participant {
+    std::string id;
+    std::string name;
+    Role role = Role::observer;
+};
+
+/// The service's answer to "may this token enter this interview?" (POST /v1/verify).
+struct Verification {
+    Participant participant;
+    std::string interview_id;
+    std::string title;
+    UnixSeconds start = 0;
+    UnixSeconds end = 0;
+    std::string status;  ///< scheduled | open | ended | cancelled, as the service sees it
+};
+
+/// Reads the service's HTTP answer. A 200 must carry a well-formed body for the interview that
+/// was asked about; the service's error codes map onto the plugin's; anything else (5xx, bad
+/// JSON, a missing field) is `service_unavailable`: the plugin fails closed.
+std::variant<Verification, protocol::ApiError> parse_verify_response(
+    long http_status, const std::string& body, const std::string& asked_interview_id);
+
+/// The join window: open from `start - early_join_minutes` until `end + grace_minutes`.
+struct Window {
+    UnixSeconds opens_at = 0;
+    UnixSeconds closes_at = 0;  ///< first second at which nobody is admitted any more
+};
+
+Window join_window(UnixSeconds start, UnixSeconds end, int early_join_minutes, int grace_minutes);
+
+/// Admits or refuses a verified participant at `now`: `too_early` (its message names opens_at),
+/// `interview_ended`, `interview_cancelled`; nullopt means admitted.
+std::optional<protocol::ApiError> admission_error(const Verification& verification, UnixSeconds now,
+                                                  int early_join_minutes, int grace_minutes);
+
+}  // namespace interview::access

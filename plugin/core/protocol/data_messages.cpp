@@ -1,0 +1,367 @@
+#include "protocol/data_messages.hpp"
+
+#include <cmath>
+
+#include "json_text.hpp"
+
+namespace interview::protocol {
+
+namespace {
+
+DataError fail(ErrorCode code, std::string message, std::optional<std::uint64_t> seq = {}) {
+    return DataError{ApiError{code, std::move(message)}, seq, {}};
+}
+
+/// A non-negative integer field below 2^53 (what a JavaScript number holds exactly).
+std::variant<std::uint64_t, DataError> unsigned_field(const json_t* obj, const char* name) {
+    const json_t* v = json_object_get(obj, name);
+    if (v == nullptr) {
+        return fail(ErrorCode::missing_field, std::string("missing field '") + name + "'");
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > (1LL << 53)) {
+        return fail(ErrorCode::invalid_field,
+                    std::string("field '") + name + "' must be a non-negative integer");
+    }
+    return static_cast<std::uint64_t>(json_integer_value(v));
+}
+
+std::variant<std::string, DataError> client_id_field(const json_t* obj) {
+    const json_t* v = json_object_get(obj, "client_id");
+    if (v == nullptr) {
+        return fail(ErrorCode::missing_field, "missing field 'client_id'");
+    }
+    if (!json_is_string(v) ||
+        !is_valid_client_id(std::string_view(json_string_value(v), json_string_length(v)))) {
+        return fail(ErrorCode::invalid_field,
+                    "field 'client_id' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+    }
+    return std::string(json_string_value(v));
+}
+
+template <typename T>
+bool take(std::variant<T, DataError>&& field, T& out, DataError& error) {
+    if (auto* e = std::get_if<DataError>(&field)) {
+        error = std::move(*e);
+        return false;
+    }
+    out = std::move(std::get<T>(field));
+    return true;
+}
+
+std::variant<DataMessage, DataError> parse_op(const json_t* root, const ot::Limits& limits) {
+    OpMessage m;
+    DataError error;
+    if (!take(client_id_field(root), m.client_id, error) ||
+        !take(unsigned_field(root, "seq"), m.seq, error) ||
+        !take(unsigned_field(root, "revision"), m.revision, error)) {
+        return error;
+    }
+    if (m.seq == 0) {
+        return fail(ErrorCode::invalid_field, "field 'seq' starts at 1", m.seq);
+    }
+    const json_t* op = json_object_get(root, "op");
+    if (op == nullptr) {
+        return fail(ErrorCode::missing_field, "missing field 'op'", m.seq);
+    }
+    auto parsed = ot::operation_from_json(op, limits);
+    if (!parsed.ok()) {
+        DataError e = fail(ErrorCode::invalid_operation, parsed.error().message, m.seq);
+        e.reason = std::string(ot::error_code_name(parsed.error().code));
+        return e;
+    }
+    m.op = std::move(parsed.value());
+    return m;
+}
+
+std::variant<DataMessage, DataError> parse_presence(const json_t* root) {
+    PresenceMessage m;
+    DataError error;
+    std::uint64_t cursor = 0;
+    if (!take(unsigned_field(root, "revision"), m.revision, error) ||
+        !take(unsigned_field(root, "cursor"), cursor, error)) {
+        return error;
+    }
+    m.cursor = static_cast<std::size_t>(cursor);
+    const json_t* selection = json_object_get(root, "selection");
+    if (selection != nullptr) {
+        if (!json_is_array(selection) || json_array_size(selection) > 32) {
+            return fail(ErrorCode::invalid_field,
+                        "field 'selection' must be a list of at most 32 [start, end] pairs");
+        }
+        size_t i;
+        const json_t* range;
+        json_array_foreach(selection, i, range) {
+            const json_t* a = json_array_get(range, 0);
+            const json_t* b = json_array_get(range, 1);
+            if (!json_is_array(range) || json_array_size(range) != 2 || !json_is_integer(a) ||
+                !json_is_integer(b) || json_integer_value(a) < 0 || json_integer_value(b) < 0 ||
+                json_integer_value(a) > (1LL << 31) || json_integer_value(b) > (1LL << 31)) {
+                return fail(ErrorCode::invalid_field,
+                            "field 'selection' must be a list of [start, end] pairs");
+            }
+            m.selection.emplace_back(static_cast<size_t>(json_integer_value(a)),
+                                     static_cast<size_t>(json_integer_value(b)));
+        }
+    }
+    return m;
+}
+
+}  // namespace
+
+bool is_valid_client_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) {
+        return false;
+    }
+    for (char c : id) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_valid_language(std::string_view language) {
+    if (language.empty() || language.size() > 32) {
+        return false;
+    }
+    for (char c : language) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '#' ||
+                        c == '.' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::variant<DataMessage, DataError> parse_data_message(std::string_view text,
+                                                        const ot::Limits& limits) {
+    json_error_t jerror;
+    JsonPtr root(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &jerror));
+    if (!root || !json_is_object(root.get())) {
+        return fail(ErrorCode::malformed_request, "a data-channel message is one JSON object");
+    }
+    const json_t* type = json_object_get(root.get(), "type");
+    if (type == nullptr) {
+        // The seed's simple form has no type: {"op": "insert", "char": "x", "pos": 10}.
+        if (json_is_string(json_object_get(root.get(), "op"))) {
+            auto edit = ot::simple_edit_from_json(root.get());
+            if (!edit.ok()) {
+                DataError e = fail(ErrorCode::invalid_operation, edit.error().message);
+                e.reason = std::string(ot::error_code_name(edit.error().code));
+                return e;
+            }
+            return SimpleOpMessage{std::move(edit.value())};
+        }
+        return fail(ErrorCode::missing_field, "missing field 'type'");
+    }
+    if (!json_is_string(type)) {
+        return fail(ErrorCode::invalid_field, "field 'type' must be a string");
+    }
+    const std::string kind = json_string_value(type);
+    const json_t* obj = root.get();
+    if (kind == "op") {
+        return parse_op(obj, limits);
+    }
+    if (kind == "hello") {
+        HelloMessage m;
+        DataError error;
+        if (!take(client_id_field(obj), m.client_id, error)) {
+            return error;
+        }
+        const json_t* last = json_object_get(obj, "last_revision");
+        if (last != nullptr && !json_is_null(last)) {
+            std::uint64_t revision = 0;
+            if (!take(unsigned_field(obj, "last_revision"), revision, error)) {
+                return error;
+            }
+            m.last_revision = revision;
+        }
+        return m;
+    }
+    if (kind == "presence") {
+        return parse_presence(obj);
+    }
+    if (kind == "language") {
+        const json_t* v = json_object_get(obj, "language");
+        if (v == nullptr) {
+            return fail(ErrorCode::missing_field, "missing field 'language'");
+        }
+        if (!json_is_string(v) || !is_valid_language(json_string_value(v))) {
+            return fail(ErrorCode::invalid_field,
+                        "field 'language' must be 1 to 32 characters of a-z 0-9 + # . -");
+        }
+        return LanguageMessage{json_string_value(v)};
+    }
+    if (kind == "check") {
+        CheckMessage m;
+        DataError error;
+        if (!take(unsigned_field(obj, "revision"), m.revision, error)) {
+            return error;
+        }
+        const json_t* v = json_object_get(obj, "checksum");
+        if (!json_is_string(v) || json_string_length(v) != 64) {
+            return fail(v == nullptr ? ErrorCode::missing_field : ErrorCode::invalid_field,
+                        "field 'checksum' must be 64 hex digits (SHA-256 of the UTF-8 text)");
+        }
+        m.checksum = json_string_value(v);
+        for (char c : m.checksum) {
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return fail(ErrorCode::invalid_field, "field 'checksum' must be lowercase hex");
+            }
+        }
+        return m;
+    }
+    if (kind == "ping") {
+        const json_t* t = json_object_get(obj, "t");
+        if (t != nullptr && !json_is_number(t)) {
+            return fail(ErrorCode::invalid_field, "field 't' must be a number");
+        }
+        return PingMessage{t != nullptr ? json_number_value(t) : 0.0};
+    }
+    std::string shown = kind.substr(0, 32);
+    for (char& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+            c = '?';
+        }
+    }
+    return fail(ErrorCode::unknown_request, "unknown message type '" + shown + "'");
+}
+
+std::string error_text(const DataError& error) {
+    JsonPtr event = error_event(error.error);
+    json_object_del(event.get(), "interview");
+    json_object_set_new(event.get(), "type", json_string("error"));
+    if (error.seq) {
+        json_object_set_new(event.get(), "seq", json_integer(static_cast<json_int_t>(*error.seq)));
+    }
+    if (!error.reason.empty()) {
+        json_object_set_new(event.get(), "reason", json_string(error.reason.c_str()));
+    }
+    return dump_compact(event.get());
+}
+
+std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
+                    std::string_view author, const ot::Operation& op) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string("op"));
+    json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
+    json_object_set_new(m.get(), "client_id", json_stringn(client_id.data(), client_id.size()));
+    json_object_set_new(m.get(), "seq", json_integer(static_cast<json_int_t>(seq)));
+    json_object_set_new(m.get(), "author", json_stringn(author.data(), author.size()));
+    json_object_set_new(m.get(), "op", ot::operation_to_json(op).release());
+    return dump_compact(m.get());
+}
+
+namespace {
+
+/// Bytes one code point takes inside a JSON string as Jansson writes it (UTF-8 kept as is).
+size_t escaped_size(const std::string& text, size_t at, size_t& length) {
+    const auto c = static_cast<unsigned char>(text[at]);
+    length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (at + length > text.size()) {
+        length = text.size() - at;
+    }
+    if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\b' || c == '\f' || c == '\r' ||
+        c == '/') {
+        return 2;
+    }
+    return c < 0x20 ? 6 : length;
+}
+
+}  // namespace
+
+std::vector<std::string> snapshot_texts(std::uint64_t revision, const std::string& language,
+                                        bool read_only, const std::string& text,
+                                        std::size_t max_part_bytes) {
+    // Parts are cut on code points (so never inside a surrogate pair once decoded) and sized by
+    // their escaped JSON length, so that no message can outgrow the data channel's limit.
+    std::vector<std::pair<size_t, size_t>> parts;
+    size_t at = 0;
+    do {
+        const size_t start = at;
+        size_t budget = 0;
+        while (at < text.size()) {
+            size_t length = 0;
+            const size_t cost = escaped_size(text, at, length);
+            if (budget + cost > max_part_bytes && at > start) {
+                break;
+            }
+            budget += cost;
+            at += length;
+        }
+        parts.emplace_back(start, at - start);
+    } while (at < text.size());
+    std::vector<std::string> out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        JsonPtr m(json_object());
+        json_object_set_new(m.get(), "type", json_string("snapshot"));
+        json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
+        json_object_set_new(m.get(), "language", json_string(language.c_str()));
+        json_object_set_new(m.get(), "read_only", json_boolean(read_only));
+        json_object_set_new(m.get(), "part", json_integer(static_cast<json_int_t>(i)));
+        json_object_set_new(m.get(), "parts", json_integer(static_cast<json_int_t>(parts.size())));
+        json_object_set_new(m.get(), "text",
+                            json_stringn(text.data() + parts[i].first, parts[i].second));
+        out.push_back(dump_compact(m.get()));
+    }
+    return out;
+}
+
+std::string simple_text(const char* type, const char* key, const char* value) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string(type));
+    if (key != nullptr && value != nullptr) {
+        json_object_set_new(m.get(), key, json_string(value));
+    }
+    return dump_compact(m.get());
+}
+
+std::string revision_text(const char* type, std::uint64_t revision) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string(type));
+    json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
+    return dump_compact(m.get());
+}
+
+std::string pong_text(double t) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string("pong"));
+    json_object_set_new(m.get(), "t", std::isfinite(t) ? json_real(t) : json_integer(0));
+    return dump_compact(m.get());
+}
+
+std::string language_text(const std::string& language, const std::string& by) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string("language"));
+    json_object_set_new(m.get(), "language", json_string(language.c_str()));
+    json_object_set_new(m.get(), "by", json_string(by.c_str()));
+    return dump_compact(m.get());
+}
+
+std::string presence_text(const std::string& participant_id, const std::string& name,
+                          const char* role, const char* colour, std::uint64_t revision,
+                          std::size_t cursor,
+                          const std::vector<std::pair<std::size_t, std::size_t>>& selection) {
+    JsonPtr m(json_object());
+    json_object_set_new(m.get(), "type", json_string("presence"));
+    JsonPtr who(json_object());
+    json_object_set_new(who.get(), "id", json_string(participant_id.c_str()));
+    json_object_set_new(who.get(), "name", json_string(name.c_str()));
+    json_object_set_new(who.get(), "role", json_string(role));
+    json_object_set_new(m.get(), "participant", who.release());
+    json_object_set_new(m.get(), "colour", json_string(colour));
+    json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
+    json_object_set_new(m.get(), "cursor", json_integer(static_cast<json_int_t>(cursor)));
+    json_t* ranges = json_array();
+    for (const auto& [a, b] : selection) {
+        json_array_append_new(
+            ranges, json_pack("[II]", static_cast<json_int_t>(a), static_cast<json_int_t>(b)));
+    }
+    json_object_set_new(m.get(), "selection", ranges);
+    return dump_compact(m.get());
+}
+
+}  // namespace interview::protocol

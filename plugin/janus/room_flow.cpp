@@ -1,0 +1,216 @@
+// Joining and leaving an interview's room, and closing rooms whose time is over. Runs on the
+// worker thread (leave also on Janus's thread when a handle is destroyed); the decisions are the
+// core's (access policy, room registry), this file wires them to Janus and the service.
+#include "access/policy.hpp"
+#include "protocol/room_events.hpp"
+#include "runtime.hpp"
+
+namespace interview::janus {
+
+using protocol::ApiError;
+using protocol::ErrorCode;
+
+void Runtime::start_join(const SessionPtr& session, const std::string& transaction,
+                         protocol::JoinRequest request) {
+    if (session->membership()) {
+        push_error(*session, transaction,
+                   {ErrorCode::already_joined, "this handle has joined already; leave first"});
+        return;
+    }
+    if (!session->begin_join()) {
+        push_error(*session, transaction,
+                   {ErrorCode::already_joined, "a join of this handle is being verified"});
+        return;
+    }
+    std::optional<access::Verification> cached;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        if (const auto* v = verified_.find(request.interview_id, request.token, now())) {
+            cached = *v;
+        }
+    }
+    if (cached) {
+        finish_join(session, transaction, request, *cached);
+        return;
+    }
+    JsonPtr body(json_object());
+    json_object_set_new(body.get(), "interview_id", json_string(request.interview_id.c_str()));
+    json_object_set_new(body.get(), "token", json_string(request.token.c_str()));
+    service_->send(
+        "POST", "/v1/verify", dump_compact(body.get()),
+        [this, session, transaction, request](adapters::HttpResponse response) {
+            std::variant<access::Verification, ApiError> verdict =
+                ApiError{ErrorCode::service_unavailable,
+                         "the interview service could not be reached; try again shortly"};
+            if (response.status == 0) {
+                // Fail closed. The error text is curl's: it names no token.
+                IV_LOG(LOG_WARN, "interview service unreachable: %s", response.error.c_str());
+            } else {
+                verdict = access::parse_verify_response(response.status, response.body,
+                                                        request.interview_id);
+                if (auto* v = std::get_if<access::Verification>(&verdict)) {
+                    std::lock_guard lock(rooms_mutex_);
+                    verified_.put(request.interview_id, request.token, *v, now());
+                } else if (std::get<ApiError>(verdict).code == ErrorCode::service_unavailable) {
+                    IV_LOG(LOG_WARN, "interview service answered HTTP %ld to a verify",
+                           response.status);
+                }
+            }
+            tasks_.push([this, session, transaction, request, verdict] {
+                finish_join(session, transaction, request, verdict);
+            });
+        });
+}
+
+void Runtime::finish_join(const SessionPtr& session, const std::string& transaction,
+                          const protocol::JoinRequest& request,
+                          const std::variant<access::Verification, ApiError>& verdict) {
+    session->end_join();
+    if (session->destroyed()) {
+        return;
+    }
+    if (const auto* error = std::get_if<ApiError>(&verdict)) {
+        push_error(*session, transaction, *error);
+        return;
+    }
+    const auto& v = std::get<access::Verification>(verdict);
+    const access::UnixSeconds at = now();
+    if (auto refusal =
+            access::admission_error(v, at, settings_.early_join_minutes, settings_.grace_minutes)) {
+        push_error(*session, transaction, *refusal);
+        return;
+    }
+    const access::Window window =
+        access::join_window(v.start, v.end, settings_.early_join_minutes, settings_.grace_minutes);
+    std::variant<room::Joined, ApiError> result;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        result = rooms_.join(v, session->key(), window, settings_.max_participants);
+    }
+    if (const auto* error = std::get_if<ApiError>(&result)) {
+        push_error(*session, transaction, *error);
+        return;
+    }
+    const auto& joined = std::get<room::Joined>(result);
+    session->set_membership(Membership{v.interview_id, v.participant});
+    IV_LOG(LOG_INFO, "participant %s (%s) joined interview %s", v.participant.id.c_str(),
+           access::role_name(v.participant.role), v.interview_id.c_str());
+
+    hub_->member_joined(v.interview_id, session->key(), v.participant, window.closes_at);
+    if (joined.replaced) {
+        hub_->member_left(*joined.replaced);
+        if (auto old = find(*joined.replaced)) {
+            old->set_membership(std::nullopt);
+            const auto event = protocol::room_event("replaced", v.interview_id, &v.participant,
+                                                    "joined again from another connection");
+            push_event(*old, "", event.get());
+            gateway_->close_pc(old->handle());
+        }
+    }
+    push_event(*session, transaction, protocol::joined_event(v, window, joined.others, at).get());
+    const auto event = protocol::room_event("participant_joined", v.interview_id, &v.participant,
+                                            joined.replaced ? "rejoined" : nullptr);
+    for (const room::Member& other : joined.others) {
+        if (auto s = find(other.session)) {
+            push_event(*s, "", event.get());
+        }
+    }
+    notify(session.get(), event.get());
+}
+
+void Runtime::leave_room(const SessionPtr& session, const char* reason,
+                         const std::string& transaction) {
+    std::optional<room::Left> left;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        left = rooms_.leave(session->key());
+    }
+    session->set_membership(std::nullopt);
+    if (!left) {
+        return;
+    }
+    hub_->member_left(session->key());
+    IV_LOG(LOG_INFO, "participant %s left interview %s (%s)", left->member.participant.id.c_str(),
+           left->interview_id.c_str(), reason);
+    const auto event = protocol::room_event("participant_left", left->interview_id,
+                                            &left->member.participant, reason);
+    if (!transaction.empty()) {
+        const auto answer =
+            protocol::room_event("left", left->interview_id, &left->member.participant, reason);
+        push_event(*session, transaction, answer.get());
+    }
+    for (const room::Member& other : left->others) {
+        if (auto s = find(other.session)) {
+            push_event(*s, "", event.get());
+        }
+    }
+    notify(session.get(), event.get());
+}
+
+void Runtime::close_due_rooms() {
+    std::vector<room::Closed> closed;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        closed = rooms_.close_due(now());
+        for (const auto& room : closed) {
+            verified_.forget_interview(room.interview_id);
+        }
+    }
+    for (const auto& room : closed) {
+        IV_LOG(LOG_INFO, "interview %s is over; closing its room", room.interview_id.c_str());
+        const auto event = protocol::room_event("interview_over", room.interview_id, nullptr,
+                                                "the interview's time is over");
+        hand_over_final_code(room.interview_id);
+        for (const room::Member& member : room.members) {
+            hub_->member_left(member.session);
+            if (auto s = find(member.session)) {
+                s->set_membership(std::nullopt);
+                push_event(*s, "", event.get());
+                gateway_->close_pc(s->handle());
+            }
+        }
+        notify(nullptr, event.get());
+    }
+}
+
+void Runtime::end_room(const std::string& interview_id, const char* reason) {
+    // The room stays open (people may still talk), but the document becomes read-only.
+    std::vector<room::Member> members;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        if (const room::Room* room = rooms_.find(interview_id)) {
+            members = room->members;
+        }
+    }
+    IV_LOG(LOG_INFO, "interview %s ended (%s)", interview_id.c_str(), reason);
+    hand_over_final_code(interview_id);
+    const auto event = protocol::room_event("interview_ended", interview_id, nullptr, reason);
+    for (const room::Member& member : members) {
+        if (auto s = find(member.session)) {
+            push_event(*s, "", event.get());
+        }
+    }
+    notify(nullptr, event.get());
+}
+
+void Runtime::hand_over_final_code(const std::string& interview_id) {
+    hub_->end_interview(interview_id, [this, interview_id](std::string text, std::string language,
+                                                           std::uint64_t revision) {
+        JsonPtr body(json_object());
+        json_object_set_new(body.get(), "code", json_stringn(text.data(), text.size()));
+        json_object_set_new(body.get(), "language", json_string(language.c_str()));
+        json_object_set_new(body.get(), "revision",
+                            json_integer(static_cast<json_int_t>(revision)));
+        service_->send("PUT", "/v1/interviews/" + interview_id + "/final-code",
+                       dump_compact(body.get()), [interview_id](adapters::HttpResponse r) {
+                           if (r.status != 200) {
+                               IV_LOG(LOG_WARN,
+                                      "final code of interview %s not taken by the service "
+                                      "(HTTP %ld %s); it stays in Redis until the keys expire",
+                                      interview_id.c_str(), r.status, r.error.c_str());
+                           }
+                       });
+    });
+}
+
+}  // namespace interview::janus

@@ -1,0 +1,121 @@
+// The plugin's state between init() and destroy(): settings, the attached sessions, the rooms,
+// the worker thread that answers requests and the client of the interview service. Each
+// janus_plugin callback in plugin.cpp is a few lines that call one method here; the decisions
+// themselves are made by the Janus-free core (access policy, room registry, protocol).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "access/verify_cache.hpp"
+#include "config/settings.hpp"
+#include "document_hub.hpp"
+#include "janus_api.hpp"
+#include "json_ptr.hpp"
+#include "json_text.hpp"
+#include "protocol/requests.hpp"
+#include "room/registry.hpp"
+#include "secret_file.hpp"
+#include "service_client.hpp"
+#include "session.hpp"
+#include "util/blocking_queue.hpp"
+
+namespace interview::janus {
+
+class Runtime {
+  public:
+    /// Reads and validates the config in `config_path`, loads the secrets and starts the worker
+    /// and the service client. On failure returns one line naming the bad setting; nothing is
+    /// left running.
+    static std::variant<std::unique_ptr<Runtime>, std::string> start(
+        janus_callbacks* gateway, janus_plugin* plugin, const std::string& config_path);
+    ~Runtime();  // stops the worker and the service client, and joins their threads
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    const config::Settings& settings() const { return settings_; }
+
+    int create_session(janus_plugin_session* handle);
+    int destroy_session(janus_plugin_session* handle);
+    janus_plugin_result* handle_message(janus_plugin_session* handle, char* transaction,
+                                        json_t* message, json_t* jsep);
+    json_t* handle_admin_message(json_t* message);
+    json_t* query_session(janus_plugin_session* handle);
+    void setup_media(janus_plugin_session* handle);
+    void hangup_media(janus_plugin_session* handle);
+    void incoming_data(janus_plugin_session* handle, janus_plugin_data* packet);
+    void data_ready(janus_plugin_session* handle);
+
+  private:
+    /// Sends the hub's data-channel text through Janus, within each session's outbound budget.
+    class DataSink : public adapters::DataSink {
+      public:
+        explicit DataSink(Runtime& runtime) : runtime_(runtime) {}
+        bool send(room::SessionKey to, const std::string& text) override;
+
+      private:
+        Runtime& runtime_;
+    };
+
+    using Task = std::function<void()>;
+    using SessionPtr = std::shared_ptr<Session>;
+
+    Runtime(janus_callbacks* gateway, janus_plugin* plugin, config::Settings settings,
+            adapters::Secret service_key, adapters::Secret redis_password);
+
+    SessionPtr find(janus_plugin_session* handle);
+    SessionPtr find(room::SessionKey key);
+    access::UnixSeconds now() const;
+    void worker_loop();
+    void handle_request(const SessionPtr& session, const std::string& transaction,
+                        const json_t* message, const json_t* jsep);
+
+    // room_flow.cpp: join, leave, end of the interview's time
+    void start_join(const SessionPtr& session, const std::string& transaction,
+                    protocol::JoinRequest request);
+    void finish_join(const SessionPtr& session, const std::string& transaction,
+                     const protocol::JoinRequest& request,
+                     const std::variant<access::Verification, protocol::ApiError>& verdict);
+    void leave_room(const SessionPtr& session, const char* reason, const std::string& transaction);
+    void close_due_rooms();
+    void end_room(const std::string& interview_id, const char* reason);
+    void hand_over_final_code(const std::string& interview_id);
+
+    // media.cpp: the PeerConnection (SDP answer)
+    void connect(const SessionPtr& session, const std::string& transaction, const json_t* jsep);
+
+    void push_event(const Session& session, const std::string& transaction, const json_t* event,
+                    const json_t* jsep = nullptr);
+    void push_error(const Session& session, const std::string& transaction,
+                    const protocol::ApiError& error);
+    bool send_text(Session& session, const std::string& text);
+    void notify(const Session* session, const json_t* event);
+
+    janus_callbacks* const gateway_;
+    janus_plugin* const plugin_;
+    const config::Settings settings_;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+    std::mutex sessions_mutex_;
+    std::unordered_map<janus_plugin_session*, SessionPtr> sessions_;
+    std::unordered_map<room::SessionKey, SessionPtr> by_key_;
+    room::SessionKey next_key_ = 1;
+
+    std::mutex rooms_mutex_;
+    room::Registry rooms_;          // guarded by rooms_mutex_
+    access::VerifyCache verified_;  // guarded by rooms_mutex_
+
+    util::BlockingQueue<Task> tasks_;
+    DataSink sink_{*this};
+    std::unique_ptr<adapters::DocumentHub> hub_;
+    std::unique_ptr<adapters::ServiceClient> service_;
+    std::thread worker_;
+};
+
+}  // namespace interview::janus

@@ -1,0 +1,66 @@
+// One attached Janus handle. Owned through std::shared_ptr: the sessions map holds one reference
+// until destroy_session, and every queued task or in-flight service call holds another, so a
+// session (and the Janus handle it references) outlives any work still pointing at it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "access/policy.hpp"
+#include "janus_api.hpp"
+#include "room/registry.hpp"
+
+namespace interview::janus {
+
+/// Who a joined handle is, in which interview.
+struct Membership {
+    std::string interview_id;
+    access::Participant participant;
+};
+
+class Session {
+  public:
+    Session(janus_plugin_session* handle, room::SessionKey key);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    janus_plugin_session* handle() const { return handle_; }
+    room::SessionKey key() const { return key_; }
+
+    /// Set once by destroy_session; work still queued for the session is then dropped.
+    bool destroyed() const { return destroyed_.load(); }
+    void mark_destroyed() { destroyed_.store(true); }
+
+    /// Bytes handed to relay_data since Janus last said the data channel drained (data_ready).
+    std::atomic<std::size_t>& queued_bytes() { return queued_bytes_; }
+
+    bool media_up() const { return media_up_.load(); }
+    void set_media_up(bool up) { media_up_.store(up); }
+
+    /// A join is being verified: a second join on the same handle waits its turn.
+    bool begin_join() { return !joining_.exchange(true); }
+    void end_join() { joining_.store(false); }
+
+    std::optional<Membership> membership() const;
+    void set_membership(std::optional<Membership> membership);
+
+    /// Plugin-specific state for the admin API's handle_info (query_session).
+    json_t* query() const;
+
+  private:
+    janus_plugin_session* const handle_;  // not owned: we hold one of Janus's references to it
+    const room::SessionKey key_;
+    std::atomic<bool> destroyed_{false};
+    std::atomic<bool> media_up_{false};
+    std::atomic<bool> joining_{false};
+    std::atomic<std::size_t> queued_bytes_{0};
+    mutable std::mutex mutex_;
+    std::optional<Membership> membership_;  // guarded by mutex_
+    const std::chrono::system_clock::time_point created_ = std::chrono::system_clock::now();
+};
+
+}  // namespace interview::janus

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The one command that runs every test layer:
+#   1. installs what is missing (scripts/setup.sh)
+#   2. builds everything with -Wall -Wextra -Werror, and the unit and ABI tests (and the
+#      service's) again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. runs unit (GoogleTest), ABI (CMocka), service (GoogleTest) tests in both builds
+#   4. runs the integration tests (real Janus, Redis, service and WebRTC peers) inside a private
+#      network namespace (scripts/netns.sh), which starts and stops every process it needs
+# Every layer runs even when an earlier one failed; the exit status is non-zero if any failed.
+# The last line is `summary: N passed, N failed`, added up from every layer's JUnit report.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=$(nproc)
+
+scripts/setup.sh || exit 1
+
+REPORTS="$ROOT/build/test-reports"
+export INTERVIEW_TEST_LOGS="$ROOT/build/test-logs"
+rm -rf "$REPORTS" "$INTERVIEW_TEST_LOGS"
+mkdir -p "$REPORTS" "$INTERVIEW_TEST_LOGS"
+failed_layers=()
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "build (RelWithDebInfo, -Werror)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINTERVIEW_WERROR=ON >/dev/null &&
+    cmake --build build -j"$JOBS" || { echo "build failed"; exit 1; }
+
+step "build (ASan + UBSan: unit, ABI and service tests)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINTERVIEW_SANITIZE=ON \
+    -DINTERVIEW_WERROR=ON >/dev/null &&
+    cmake --build build-asan -j"$JOBS" --target unit_tests abi_tests service_tests ||
+    { echo "sanitizer build failed"; exit 1; }
+
+run_native() {  # build-dir report-prefix
+    local dir=$1 prefix=$2
+    GTEST_OUTPUT="xml:$REPORTS/$prefix-unit.xml" "$dir/tests/unit/unit_tests" --gtest_brief=1 ||
+        failed_layers+=("$prefix unit")
+    CMOCKA_MESSAGE_OUTPUT=xml CMOCKA_XML_FILE="$REPORTS/$prefix-abi.xml" \
+        "$dir/tests/abi/abi_tests" || failed_layers+=("$prefix abi")
+    GTEST_OUTPUT="xml:$REPORTS/$prefix-service.xml" "$dir/service/tests/service_tests" \
+        --gtest_brief=1 || failed_layers+=("$prefix service")
+}
+
+step "unit, ABI and service tests"
+run_native build native
+
+step "unit, ABI and service tests under ASan + UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_native build-asan asan
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+step "integration tests (network namespace)"
+INTERVIEW_BUILD_DIR="$ROOT/build" scripts/netns.sh run -- \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration \
+    --junitxml="$REPORTS/integration.xml" || failed_layers+=("integration")
+
+step "summary"
+/usr/bin/python3 scripts/lib/junit_summary.py "$REPORTS"
+summary_status=$?
+if [ ${#failed_layers[@]} -gt 0 ]; then
+    echo "failed layers: ${failed_layers[*]}"
+    exit 1
+fi
+exit $summary_status

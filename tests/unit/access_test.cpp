@@ -1,0 +1,204 @@
+// The access policy: RFC 3339 instants, the join window at its exact boundaries (injected "now"),
+// the service's verify answers, roles, and the cache of positive answers.
+#include <gtest/gtest.h>
+
+#include "access/policy.hpp"
+#include "access/time.hpp"
+#include "access/verify_cache.hpp"
+
+using namespace interview::access;
+using interview::protocol::ErrorCode;
+
+namespace {
+
+UnixSeconds at(const char* text) {
+    auto t = parse_rfc3339(text);
+    EXPECT_TRUE(t.has_value()) << text;
+    return t.value_or(0);
+}
+
+Verification verification(UnixSeconds start, UnixSeconds end, const char* status = "scheduled") {
+    Verification v;
+    v.participant = Participant{"p1", "Ada", Role::applicant};
+    v.interview_id = "iv1";
+    v.title = "Backend";
+    v.start = start;
+    v.end = end;
+    v.status = status;
+    return v;
+}
+
+std::string verify_body(const char* role = "recruiter", const char* id = "iv1",
+                        const char* start = "2026-11-25T10:00:00Z",
+                        const char* end = "2026-11-25T11:00:00Z") {
+    return std::string(R"({"participant":{"id":"p9","name":"Grace","role":")") + role +
+           R"("},"interview":{"id":")" + id + R"(","title":"T","start":")" + start +
+           R"(","end":")" + end + R"(","opens_at":"x","status":"open"},"server_time":"x"})";
+}
+
+}  // namespace
+
+TEST(Rfc3339, ParsesUtcOffsetsAndFractions) {
+    EXPECT_EQ(at("1970-01-01T00:00:00Z"), 0);
+    EXPECT_EQ(at("2026-11-25T10:00:00Z"), 1795600800);
+    EXPECT_EQ(at("2026-11-25T11:00:00+01:00"), 1795600800);
+    EXPECT_EQ(at("2026-11-25T05:00:00-05:00"), 1795600800);
+    EXPECT_EQ(at("2026-11-25T15:30:00+05:30"), 1795600800);
+    EXPECT_EQ(at("2026-11-25t10:00:00.999z"), 1795600800);  // fraction truncated
+    EXPECT_EQ(at("2026-11-25 10:00:00Z"), 1795600800);
+    EXPECT_EQ(at("2024-02-29T00:00:00Z") + 86400, at("2024-03-01T00:00:00Z"));  // leap year
+    EXPECT_EQ(at("1969-12-31T23:59:59Z"), -1);
+}
+
+TEST(Rfc3339, RefusesWhatIsNotAnInstant) {
+    for (const char* bad :
+         {"", "2026-11-25", "2026-11-25T10:00:00", "2026-11-25T10:00Z", "2026-02-30T10:00:00Z",
+          "2025-02-29T10:00:00Z", "2026-13-01T00:00:00Z", "2026-11-25T24:00:00Z",
+          "2026-11-25T10:60:00Z", "2026-11-25T10:00:00+24:00", "2026-11-25T10:00:00+0100",
+          "2026-11-25T10:00:00Zjunk", "2026-11-25T10:00:00.Z", "2026-11-25T10:00:00.1234567891Z",
+          "２026-11-25T10:00:00Z", "2026-11-25T10:00:00 Z"}) {
+        EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
+    }
+}
+
+TEST(Rfc3339, FormatsUtcAndRoundTrips) {
+    EXPECT_EQ(format_rfc3339(0), "1970-01-01T00:00:00Z");
+    EXPECT_EQ(format_rfc3339(1795600800), "2026-11-25T10:00:00Z");
+    EXPECT_EQ(format_rfc3339(-1), "1969-12-31T23:59:59Z");
+    for (UnixSeconds t = 946684800; t < 4102444800; t += 7919 * 3607) {
+        EXPECT_EQ(parse_rfc3339(format_rfc3339(t)), t);
+    }
+}
+
+TEST(Window, OpensExactlyFifteenMinutesBeforeTheStart) {
+    const UnixSeconds start = at("2026-11-25T10:00:00Z");
+    const auto v = verification(start, start + 3600);
+    // T-15:00 minus one second: refused, with the opening time
+    auto early = admission_error(v, start - 15 * 60 - 1, 15, 10);
+    ASSERT_TRUE(early.has_value());
+    EXPECT_EQ(early->code, ErrorCode::too_early);
+    ASSERT_EQ(early->details.size(), 1u);
+    EXPECT_EQ(early->details[0].first, "opens_at");
+    EXPECT_EQ(early->details[0].second, "2026-11-25T09:45:00Z");
+    // T-15:00: admitted
+    EXPECT_FALSE(admission_error(v, start - 15 * 60, 15, 10).has_value());
+    EXPECT_FALSE(admission_error(v, start, 15, 10).has_value());
+}
+
+TEST(Window, ClosesAtTheEndPlusGrace) {
+    const UnixSeconds start = at("2026-11-25T10:00:00Z");
+    const auto v = verification(start, start + 3600);
+    EXPECT_FALSE(admission_error(v, start + 3600 + 10 * 60 - 1, 15, 10).has_value());
+    auto ended = admission_error(v, start + 3600 + 10 * 60, 15, 10);
+    ASSERT_TRUE(ended.has_value());
+    EXPECT_EQ(ended->code, ErrorCode::interview_ended);
+    // without grace, the end itself closes it
+    EXPECT_EQ(admission_error(v, start + 3600, 15, 0)->code, ErrorCode::interview_ended);
+    // the setting changes the early opening
+    EXPECT_FALSE(admission_error(v, start - 30 * 60, 30, 0).has_value());
+    EXPECT_EQ(admission_error(v, start - 30 * 60 - 1, 30, 0)->code, ErrorCode::too_early);
+}
+
+TEST(Window, CancelledIsRefusedEvenInsideTheWindow) {
+    const UnixSeconds start = at("2026-11-25T10:00:00Z");
+    EXPECT_EQ(admission_error(verification(start, start + 60, "cancelled"), start, 15, 10)->code,
+              ErrorCode::interview_cancelled);
+}
+
+TEST(Window, TimeZonesAndDaylightSavingChangeNothingButTheText) {
+    // Europe/Berlin moves from +01:00 to +02:00 at 2026-03-29T01:00:00Z. An interview at
+    // 03:05 local time (+02:00) opens at 02:50 local, which is 01:50+01:00 in the old offset,
+    // i.e. 00:50Z: one instant, however it is written.
+    const UnixSeconds start = at("2026-03-29T03:05:00+02:00");
+    EXPECT_EQ(start, at("2026-03-29T01:05:00Z"));
+    const auto v = verification(start, start + 1800);
+    const Window w = join_window(v.start, v.end, 15, 10);
+    EXPECT_EQ(w.opens_at, at("2026-03-29T01:50:00+01:00"));
+    EXPECT_EQ(w.opens_at, at("2026-03-29T00:50:00Z"));
+    EXPECT_EQ(admission_error(v, at("2026-03-29T01:49:59+01:00"), 15, 10)->code,
+              ErrorCode::too_early);
+    EXPECT_FALSE(admission_error(v, at("2026-03-29T01:50:00+01:00"), 15, 10).has_value());
+    // America/New_York leaves DST at 2026-11-01T06:00:00Z: 01:30 happens twice locally; the
+    // offsets tell them apart and the window follows the instant.
+    const UnixSeconds first = at("2026-11-01T01:30:00-04:00");
+    const UnixSeconds second = at("2026-11-01T01:30:00-05:00");
+    EXPECT_EQ(second - first, 3600);
+    EXPECT_EQ(join_window(second, second + 60, 15, 0).opens_at, at("2026-11-01T06:15:00Z"));
+}
+
+TEST(VerifyResponse, ReadsAGoodAnswer) {
+    auto r = parse_verify_response(200, verify_body(), "iv1");
+    ASSERT_TRUE(std::holds_alternative<Verification>(r));
+    const auto& v = std::get<Verification>(r);
+    EXPECT_EQ(v.participant.id, "p9");
+    EXPECT_EQ(v.participant.name, "Grace");
+    EXPECT_EQ(v.participant.role, Role::recruiter);
+    EXPECT_EQ(v.start, at("2026-11-25T10:00:00Z"));
+    EXPECT_EQ(v.end, at("2026-11-25T11:00:00Z"));
+    EXPECT_EQ(v.status, "open");
+}
+
+TEST(VerifyResponse, MapsServiceErrorsAndFailsClosed) {
+    const auto code = [](long status, const std::string& body, const char* asked = "iv1") {
+        auto r = parse_verify_response(status, body, asked);
+        EXPECT_TRUE(std::holds_alternative<interview::protocol::ApiError>(r)) << body;
+        return std::holds_alternative<interview::protocol::ApiError>(r)
+                   ? std::get<interview::protocol::ApiError>(r).code
+                   : ErrorCode::internal_error;
+    };
+    const auto err = [](const char* c) {
+        return std::string(R"({"error":{"code":")") + c + R"(","message":"m"}})";
+    };
+    EXPECT_EQ(code(404, err("unknown_interview")), ErrorCode::unknown_interview);
+    EXPECT_EQ(code(401, err("invalid_token")), ErrorCode::invalid_token);
+    EXPECT_EQ(code(403, err("token_other_interview")), ErrorCode::token_other_interview);
+    EXPECT_EQ(code(403, err("token_revoked")), ErrorCode::token_revoked);
+    EXPECT_EQ(code(401, err("unauthorized")), ErrorCode::service_unavailable);  // our key is bad
+    EXPECT_EQ(code(429, err("rate_limited")), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(500, "oops"), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(404, "<html>"), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(200, "not json"), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(200, "{}"), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(200, verify_body("janitor")), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(200, verify_body("recruiter", "iv2")), ErrorCode::service_unavailable);
+    EXPECT_EQ(code(200, verify_body("recruiter", "iv1", "yesterday")),
+              ErrorCode::service_unavailable);
+    EXPECT_EQ(
+        code(200, verify_body("recruiter", "iv1", "2026-11-25T11:00:00Z", "2026-11-25T10:00:00Z")),
+        ErrorCode::service_unavailable);  // ends before it starts
+}
+
+TEST(Roles, ObserversNeitherPublishNorEdit) {
+    EXPECT_TRUE(may_publish(Role::applicant));
+    EXPECT_TRUE(may_edit(Role::recruiter));
+    EXPECT_FALSE(may_publish(Role::observer));
+    EXPECT_FALSE(may_edit(Role::observer));
+    EXPECT_TRUE(may_end_interview(Role::recruiter));
+    EXPECT_FALSE(may_end_interview(Role::applicant));
+    EXPECT_EQ(parse_role("observer"), Role::observer);
+    EXPECT_FALSE(parse_role("Observer").has_value());
+}
+
+TEST(VerifyCache, ReusesFreshAnswersForTheSameTokenOnly) {
+    VerifyCache cache(30);
+    const auto v = verification(100, 200);
+    cache.put("iv1", "token-aaaaaaaaaaaaaaaa", v, 1000);
+    ASSERT_NE(cache.find("iv1", "token-aaaaaaaaaaaaaaaa", 1029), nullptr);
+    EXPECT_EQ(cache.find("iv1", "token-bbbbbbbbbbbbbbbb", 1000), nullptr);
+    EXPECT_EQ(cache.find("iv2", "token-aaaaaaaaaaaaaaaa", 1000), nullptr);
+    EXPECT_EQ(cache.find("iv1", "token-aaaaaaaaaaaaaaaa", 1030), nullptr);  // expired
+    cache.put("iv1", "token-aaaaaaaaaaaaaaaa", v, 1000);
+    cache.forget_interview("iv1");
+    EXPECT_EQ(cache.find("iv1", "token-aaaaaaaaaaaaaaaa", 1000), nullptr);
+}
+
+TEST(VerifyCache, ZeroLifetimeCachesNothingAndSizeIsBounded) {
+    VerifyCache off(0);
+    off.put("iv1", "token-aaaaaaaaaaaaaaaa", verification(1, 2), 0);
+    EXPECT_EQ(off.find("iv1", "token-aaaaaaaaaaaaaaaa", 0), nullptr);
+    VerifyCache small(30, 8);
+    for (int i = 0; i < 100; ++i) {
+        small.put("iv1", "token-" + std::to_string(i) + "-aaaaaaaaaaaa", verification(1, 2), 0);
+        EXPECT_LE(small.size(), 8u);
+    }
+}
