@@ -1,0 +1,53 @@
+#!/bin/bash
+# Entrypoint of the interview-service image: copies the keys from docker secrets into a folder
+# only the service user can read, then runs the service as that user (never root).
+#
+#   interview-service-entrypoint interview-service [EXTRA FLAGS...]   (the image's default)
+#   interview-service-entrypoint COMMAND...                            run COMMAND as is
+#
+# Environment (docs/DEPLOYMENT.md has the table):
+#   INTERVIEW_ADMIN_KEY_FILE     admin API key file (default /run/secrets/admin_key)
+#   INTERVIEW_SERVICE_KEY_FILE   the plugin's key file (default /run/secrets/service_key)
+#     When a file is absent, the service reads INTERVIEW_ADMIN_KEY / INTERVIEW_SERVICE_KEY.
+#   INTERVIEW_LISTEN             address:port (default 0.0.0.0:8090)
+#   INTERVIEW_DB                 SQLite file (default /var/lib/interview/interview-service.db)
+#   INTERVIEW_EARLY_JOIN_MINUTES the room opens this many minutes early (default 15)
+#   INTERVIEW_CORS_ORIGIN        browser origin allowed to call the API (default: none)
+#   INTERVIEW_THREADS            HTTP worker threads (default 4)
+set -euo pipefail
+
+die() {
+    echo "service-entrypoint: $*" >&2
+    exit 1
+}
+
+if [ "${1:-interview-service}" != interview-service ]; then
+    exec "$@"
+fi
+[ $# -gt 0 ] && shift
+
+KEYS=/run/interview-keys
+install -d -m 700 -o interview -g interview "$KEYS"
+args=(--listen "${INTERVIEW_LISTEN:-0.0.0.0:8090}"
+      --db "${INTERVIEW_DB:-/var/lib/interview/interview-service.db}"
+      --early-join-minutes "${INTERVIEW_EARLY_JOIN_MINUTES:-15}"
+      --threads "${INTERVIEW_THREADS:-4}")
+[ -n "${INTERVIEW_CORS_ORIGIN:-}" ] && args+=(--cors-origin "$INTERVIEW_CORS_ORIGIN")
+
+# A key file from docker secrets keeps the host's owner and mode; copy it so that only the
+# service user can read it. Without the file the service falls back to its environment variable.
+for kind in admin service; do
+    var=INTERVIEW_${kind^^}_KEY_FILE
+    file=${!var:-/run/secrets/${kind}_key}
+    if [ -r "$file" ]; then
+        install -m 600 -o interview -g interview "$file" "$KEYS/$kind.key"
+        args+=("--$kind-key-file" "$KEYS/$kind.key")
+    elif [ -z "$(printenv "INTERVIEW_${kind^^}_KEY" || true)" ]; then
+        die "no $kind key: create $file (docs/DEPLOYMENT.md, 'Secrets')"
+    fi
+done
+
+db=${INTERVIEW_DB:-/var/lib/interview/interview-service.db}
+chown interview:interview "$(dirname "$db")"
+exec setpriv --reuid=interview --regid=interview --init-groups \
+    /usr/local/bin/interview-service "${args[@]}" "$@"
