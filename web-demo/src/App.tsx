@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { loadConfig, type AppConfig } from './config';
+import { useRoute } from './router';
+import { StartPage } from './pages/StartPage';
+import { InterviewPage } from './pages/InterviewPage';
+import { LabPage } from './pages/LabPage';
+import { Shell } from './pages/Shell';
+
+export function App() {
+  const route = useRoute();
+  const [config, setConfig] = useState<AppConfig | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    loadConfig().then(setConfig, (e: Error) => setError(e.message));
+  }, []);
+
+  if (route.name === 'lab') return <LabPage />;
+  if (error) {
+    return (
+      <Shell>
+        <div className="card">
+          <h1>The app is not configured</h1>
+          <p>{error}</p>
+          <p className="muted">
+            The demo script writes <code>config.json</code> next to the built files (see <code>config.example.json</code>).
+          </p>
+        </div>
+      </Shell>
+    );
+  }
+  if (!config) {
+    return (
+      <Shell>
+        <div className="card" aria-busy="true">
+          <p className="muted">Loading…</p>
+        </div>
+      </Shell>
+    );
+  }
+  if (route.name === 'start') return <StartPage config={config} />;
+  if (route.name === 'interview') return <InterviewPage config={config} interviewId={route.id} />;
+  return (
+    <Shell>
+      <div className="card">
+        <h1>Page not found</h1>
+        <p>
+          There is nothing at <code>{route.path}</code>. Join links look like <code>/interview/&lt;id&gt;#token=…</code>.
+        </p>
+      </div>
+    </Shell>
+  );
+}

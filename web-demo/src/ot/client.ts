@@ -1,0 +1,162 @@
+// The client side of the data-channel protocol as a pure state machine (no DOM, no Monaco):
+// ot.js's Client with one operation in flight and a buffer, mirrored for the server's
+// tie-breaking: a received (committed) operation goes first, transform(received, pending).
+//
+//   Synchronized --local edit--> AwaitingConfirm --local edit--> AwaitingWithBuffer
+//   our own op coming back in the stream (same client_id + seq) is the acknowledgement.
+import { apply, compose, transform, type Op, isNoop } from './operation';
+import { splitOp } from './split';
+
+export type ClientState = 'synchronized' | 'awaitingConfirm' | 'awaitingWithBuffer';
+
+export interface OutgoingOp {
+  type: 'op';
+  client_id: string;
+  seq: number;
+  revision: number;
+  op: Op;
+}
+
+export interface ServerOp {
+  revision: number;
+  client_id: string;
+  seq: number;
+  author?: string;
+  op: Op;
+}
+
+export type ReceiveResult =
+  /** already seen (revision at or below ours): nothing to do */
+  | { kind: 'ignored' }
+  /** our outstanding op was acknowledged; `send` is the next one, if a buffer waited */
+  | { kind: 'ack'; send: OutgoingOp | null }
+  /** someone else's op: apply `apply` (transformed against our pending ops) to the editor */
+  | { kind: 'remote'; apply: Op };
+
+export class StreamGapError extends Error {
+  constructor(
+    readonly have: number,
+    readonly got: number,
+  ) {
+    super(`stream gap: at revision ${have}, got ${got}`);
+    this.name = 'StreamGapError';
+  }
+}
+
+export interface OTClientOptions {
+  clientId: string;
+  revision: number;
+  doc: string;
+  /** allocates the next seq (1, 2, 3, ...); persisted by the caller so a reload never reuses one */
+  nextSeq: () => number;
+  /** bytes available for the op's JSON in one message (the message limit minus the envelope) */
+  maxOpBytes?: number;
+}
+
+export class OTClient {
+  readonly clientId: string;
+  revision: number;
+  doc: string;
+  private outstanding: { seq: number; op: Op } | null = null;
+  private buffer: Op | null = null;
+  private readonly nextSeq: () => number;
+  private readonly maxOpBytes: number;
+
+  constructor(o: OTClientOptions) {
+    this.clientId = o.clientId;
+    this.revision = o.revision;
+    this.doc = o.doc;
+    this.nextSeq = o.nextSeq;
+    this.maxOpBytes = o.maxOpBytes ?? 59_000;
+  }
+
+  get state(): ClientState {
+    if (!this.outstanding) return 'synchronized';
+    return this.buffer ? 'awaitingWithBuffer' : 'awaitingConfirm';
+  }
+  get outstandingOp(): Op | null {
+    return this.outstanding?.op ?? null;
+  }
+  get outstandingSeq(): number | null {
+    return this.outstanding?.seq ?? null;
+  }
+  get bufferOp(): Op | null {
+    return this.buffer;
+  }
+  /** Operations the server has not acknowledged yet, oldest first (outstanding, then buffer). */
+  pendingOps(): Op[] {
+    const out: Op[] = [];
+    if (this.outstanding) out.push(this.outstanding.op);
+    if (this.buffer) out.push(this.buffer);
+    return out;
+  }
+
+  private message(seq: number, op: Op): OutgoingOp {
+    return { type: 'op', client_id: this.clientId, seq, revision: this.revision, op };
+  }
+
+  /** Takes `op` (or its first piece when it is too large to send at once) as the one in flight. */
+  private launch(op: Op): OutgoingOp {
+    const pieces = splitOp(op, this.maxOpBytes);
+    const first = pieces[0];
+    let rest: Op | null = null;
+    for (let i = 1; i < pieces.length; i++) rest = rest ? compose(rest, pieces[i]) : pieces[i];
+    this.outstanding = { seq: this.nextSeq(), op: first };
+    this.buffer = rest && this.buffer ? compose(rest, this.buffer) : (rest ?? this.buffer);
+    return this.message(this.outstanding.seq, first);
+  }
+
+  /** A local edit made on the current local document. Returns what to send, if anything. */
+  localEdit(op: Op): OutgoingOp | null {
+    this.doc = apply(this.doc, op);
+    if (isNoop(op)) return null;
+    if (!this.outstanding) return this.launch(op);
+    this.buffer = this.buffer ? compose(this.buffer, op) : op;
+    return null;
+  }
+
+  /** An `op` message of the authority's stream. Throws StreamGapError when revisions were skipped. */
+  receive(m: ServerOp): ReceiveResult {
+    if (m.revision <= this.revision) return { kind: 'ignored' };
+    if (m.revision !== this.revision + 1) throw new StreamGapError(this.revision, m.revision);
+    if (this.outstanding && m.client_id === this.clientId && m.seq === this.outstanding.seq) {
+      this.revision = m.revision;
+      this.outstanding = null;
+      if (this.buffer) {
+        const b = this.buffer;
+        this.buffer = null;
+        return { kind: 'ack', send: this.launch(b) };
+      }
+      return { kind: 'ack', send: null };
+    }
+    let incoming = m.op;
+    if (this.outstanding) {
+      const [r1, o1] = transform(incoming, this.outstanding.op);
+      incoming = r1;
+      this.outstanding = { seq: this.outstanding.seq, op: o1 };
+      if (this.buffer) {
+        const [r2, b1] = transform(incoming, this.buffer);
+        incoming = r2;
+        this.buffer = b1;
+      }
+    }
+    this.doc = apply(this.doc, incoming);
+    this.revision = m.revision;
+    return { kind: 'remote', apply: incoming };
+  }
+
+  /** The op in flight, to send again after a reconnect: same seq, at the current revision. */
+  resend(): OutgoingOp | null {
+    return this.outstanding ? this.message(this.outstanding.seq, this.outstanding.op) : null;
+  }
+
+  /** Replaces the document by a snapshot. Pending edits are dropped; returns how many ops. */
+  reset(revision: number, doc: string): number {
+    const dropped = (this.outstanding ? 1 : 0) + (this.buffer ? 1 : 0);
+    this.outstanding = null;
+    this.buffer = null;
+    this.revision = revision;
+    this.doc = doc;
+    return dropped;
+  }
+}

@@ -1,0 +1,183 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, createInterview, type CreatedInterview } from '../api';
+import type { AppConfig } from '../config';
+import { joinLink } from '../link';
+import { formatDateTime, localInputToRfc3339, localTimeZone, toLocalInputValue } from '../time';
+import { ROLE_LABEL } from '../protocol';
+import { Shell } from './Shell';
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [done, setDone] = useState<'idle' | 'ok' | 'fail'>('idle');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setDone('ok');
+    } catch {
+      setDone('fail');
+    }
+    setTimeout(() => setDone('idle'), 2000);
+  };
+  return (
+    <button type="button" className="btn small" onClick={copy} aria-label={`Copy ${label}`}>
+      {done === 'ok' ? 'Copied' : done === 'fail' ? 'Select and copy' : 'Copy'}
+    </button>
+  );
+}
+
+function NameList({ label, names, setNames, min }: { label: string; names: string[]; setNames: (n: string[]) => void; min: number }) {
+  const id = useId();
+  const one = label.replace(/s$/, '');
+  return (
+    <fieldset className="names">
+      <legend>{label}</legend>
+      {names.map((n, i) => (
+        <div className="row" key={i}>
+          <label className="sr-only" htmlFor={`${id}-${i}`}>
+            {one} {i + 1} name
+          </label>
+          <input id={`${id}-${i}`} value={n} maxLength={100} required={i < min} onChange={(e) => setNames(names.map((x, j) => (j === i ? e.target.value : x)))} placeholder="Full name" />
+          {names.length > min ? (
+            <button type="button" className="btn ghost small" onClick={() => setNames(names.filter((_, j) => j !== i))} aria-label={`Remove ${one.toLowerCase()} ${i + 1}`}>
+              Remove
+            </button>
+          ) : null}
+        </div>
+      ))}
+      <button type="button" className="btn ghost small" onClick={() => setNames([...names, ''])}>
+        + Add {one.toLowerCase()}
+      </button>
+    </fieldset>
+  );
+}
+
+export function StartPage({ config }: { config: AppConfig }) {
+  const next = new Date(Date.now() + 30 * 60_000);
+  next.setMinutes(Math.ceil(next.getMinutes() / 15) * 15, 0, 0);
+  const [title, setTitle] = useState('Technical interview');
+  const [start, setStart] = useState(toLocalInputValue(next));
+  const [duration, setDuration] = useState(60);
+  const [applicant, setApplicant] = useState('');
+  const [recruiters, setRecruiters] = useState<string[]>(['']);
+  const [observers, setObservers] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<CreatedInterview | null>(null);
+
+  if (!config.demoAdminKey) {
+    return (
+      <Shell>
+        <div className="card">
+          <h1>Live technical interviews</h1>
+          <p>Interviews are scheduled through the interview service's API (<code>POST /v1/interviews</code>), which gives each participant a personal join link.</p>
+          <p className="muted">Open the link you were sent to join your interview.</p>
+        </div>
+      </Shell>
+    );
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const startIso = localInputToRfc3339(start);
+    if (!startIso) {
+      setError('Please enter a valid start time.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const obs = observers.map((n) => n.trim()).filter(Boolean);
+      const { data } = await createInterview(config.serviceUrl, config.demoAdminKey!, {
+        title: title.trim(),
+        start: startIso,
+        duration_minutes: duration,
+        applicant: { name: applicant.trim() },
+        recruiters: recruiters.map((n) => n.trim()).filter(Boolean).map((name) => ({ name })),
+        ...(obs.length ? { observers: obs.map((name) => ({ name })) } : {}),
+      });
+      setCreated(data);
+    } catch (err) {
+      setError(err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    return (
+      <Shell>
+        <div className="card">
+          <h1>Interview scheduled</h1>
+          <p>
+            <strong>{created.title}</strong>
+            <br />
+            {formatDateTime(created.start)} – {formatDateTime(created.end)}
+            <br />
+            <span className="muted">The room opens at {formatDateTime(created.opens_at)}.</span>
+          </p>
+          <p className="callout">Each link is personal and shown only now. Send each person their own link.</p>
+          <ul className="links">
+            {created.participants.map((p) => {
+              const link = joinLink(window.location.origin, created.id, p.token);
+              return (
+                <li key={p.id}>
+                  <div className="who">
+                    <span className={`role role-${p.role}`}>{ROLE_LABEL[p.role]}</span> {p.name}
+                  </div>
+                  <div className="link-row">
+                    <input readOnly value={link} aria-label={`Join link for ${p.name}`} onFocus={(e) => e.currentTarget.select()} />
+                    <CopyButton text={link} label={`join link for ${p.name}`} />
+                    <a className="btn small ghost" href={link} target="_blank" rel="noreferrer noopener">
+                      Open
+                    </a>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          <button type="button" className="btn" onClick={() => setCreated(null)}>
+            Schedule another
+          </button>
+        </div>
+      </Shell>
+    );
+  }
+
+  return (
+    <Shell>
+      <form className="card form" onSubmit={submit} aria-describedby="demo-note">
+        <h1>Schedule an interview</h1>
+        <p id="demo-note" className="muted">
+          Demo mode: this page uses the demo admin key from config.json.
+        </p>
+        <label>
+          <span>Title</span>
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required />
+        </label>
+        <div className="grid2">
+          <label>
+            <span>Start ({localTimeZone()})</span>
+            <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required />
+          </label>
+          <label>
+            <span>Duration (minutes)</span>
+            <input type="number" min={1} max={480} value={duration} onChange={(e) => setDuration(Number(e.target.value))} required />
+          </label>
+        </div>
+        <label>
+          <span>Applicant</span>
+          <input value={applicant} onChange={(e) => setApplicant(e.target.value)} maxLength={100} required placeholder="Full name" />
+        </label>
+        <NameList label="Recruiters" names={recruiters} setNames={setRecruiters} min={1} />
+        <NameList label="Observers" names={observers} setNames={setObservers} min={0} />
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button className="btn primary" type="submit" disabled={busy}>
+          {busy ? 'Scheduling…' : 'Schedule and get join links'}
+        </button>
+      </form>
+    </Shell>
+  );
+}

@@ -1,0 +1,453 @@
+// The room's connection to Janus: session, plugin handle, join, PeerConnection (data channel +
+// media through useRoomMedia's tracks), automatic reconnect, room events. It is also the
+// editor's DocChannel (the `interview` data channel).
+import { loadJanus } from '../janus/loader';
+import type { JanusJsep, JanusPluginHandle, JanusSession, JanusStatic, JanusTrackSpec } from '../janus/types';
+import { DATA_CHANNEL_LABEL, Emitter, PLUGIN, type ClientMessage, type DocChannel, type ServerMessage } from '../protocol';
+import type { Participant } from '../api';
+
+export type ConnState =
+  | 'starting'
+  | 'connecting'
+  | 'joining'
+  | 'negotiating'
+  | 'connected'
+  | 'reconnecting'
+  | 'waiting'
+  | 'replaced'
+  | 'over'
+  | 'left'
+  | 'failed';
+
+export interface JoinedInfo {
+  interview_id: string;
+  title: string;
+  start: string;
+  end: string;
+  opens_at: string;
+  closes_at?: string;
+  server_time?: string;
+  you: Participant;
+}
+
+export interface RoomState {
+  state: ConnState;
+  /** why we wait, retry or failed */
+  detail?: string;
+  errorCode?: string;
+  joined?: JoinedInfo;
+  participants: Participant[];
+  overReason?: string;
+  paused: boolean;
+  attempt: number;
+  /** media could not be negotiated: the room runs with the editor only */
+  mediaUnavailable?: string;
+}
+
+/** What the media side (useRoomMedia) gives the connection and gets from it. */
+export interface MediaBinding {
+  /** the audio/video tracks to offer (besides the data channel) */
+  offerTracks(): JanusTrackSpec[];
+  onRemoteTrack(track: MediaStreamTrack, mid: string, on: boolean): void;
+  /** the plugin told which participant each remote mid belongs to (planned, see README) */
+  onStreams(streams: { mid: string; participant_id: string; type?: string }[]): void;
+  /** the PeerConnection went away: drop remote tracks */
+  onHangup(): void;
+}
+
+const FATAL = new Set([
+  'unknown_interview',
+  'invalid_token',
+  'token_other_interview',
+  'interview_ended',
+  'interview_cancelled',
+  'token_revoked',
+  'malformed_request',
+  'missing_field',
+  'invalid_field',
+]);
+
+export class RoomConnection implements DocChannel {
+  private Janus: JanusStatic | null = null;
+  private janus: JanusSession | null = null;
+  private handle: JanusPluginHandle | null = null;
+  private dcOpen = false;
+  private stopped = false;
+  private generation = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private iceTimer: ReturnType<typeof setTimeout> | null = null;
+  private withMedia: boolean;
+  private readonly messages = new Emitter<ServerMessage>();
+  private readonly opens = new Emitter<void>();
+  private readonly closes = new Emitter<void>();
+  private readonly changes = new Emitter<RoomState>();
+  private pendingEnd: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  st: RoomState = { state: 'starting', participants: [], paused: false, attempt: 0 };
+
+  constructor(
+    private readonly janusUrl: string,
+    private readonly interviewId: string,
+    private readonly token: string,
+    private readonly media: MediaBinding,
+    private readonly opts: { media: boolean; iceServers?: RTCIceServer[]; serverNow?: () => number } = { media: true },
+  ) {
+    this.withMedia = opts.media;
+  }
+
+  // ---- DocChannel
+  send(msg: ClientMessage): boolean {
+    if (!this.dcOpen || !this.handle) return false;
+    this.handle.data({ text: JSON.stringify(msg), label: DATA_CHANNEL_LABEL, error: (e) => console.warn('interview: data send failed', e) });
+    return true;
+  }
+  isOpen(): boolean {
+    return this.dcOpen;
+  }
+  onMessage(cb: (m: ServerMessage) => void) {
+    return this.messages.on(cb);
+  }
+  onOpen(cb: () => void) {
+    return this.opens.on(cb);
+  }
+  onClose(cb: () => void) {
+    return this.closes.on(cb);
+  }
+
+  // ---- state
+  subscribe(cb: (s: RoomState) => void): () => void {
+    cb(this.st);
+    return this.changes.on(cb);
+  }
+  private set(patch: Partial<RoomState>): void {
+    this.st = { ...this.st, ...patch };
+    this.changes.emit(this.st);
+  }
+
+  // ---- lifecycle
+  async start(): Promise<void> {
+    this.stopped = false;
+    try {
+      this.Janus = await loadJanus();
+    } catch (e) {
+      this.set({ state: 'failed', detail: String((e as Error).message ?? e), errorCode: 'janus_js' });
+      return;
+    }
+    if (!this.Janus.isWebrtcSupported()) {
+      this.set({ state: 'failed', detail: 'This browser does not support WebRTC.', errorCode: 'no_webrtc' });
+      return;
+    }
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.teardown(true);
+    if (this.st.state !== 'over' && this.st.state !== 'replaced') this.set({ state: 'left' });
+  }
+
+  /** Joins again after `replaced` (this tab takes the room back). */
+  rejoin(): void {
+    this.stopped = false;
+    this.set({ attempt: 0 });
+    this.connect();
+  }
+
+  endInterview(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.handle) {
+        reject(new Error('not connected'));
+        return;
+      }
+      this.pendingEnd = { resolve, reject };
+      this.handle.send({ message: { request: 'end_interview' }, error: (e) => reject(new Error(String(e))) });
+    });
+  }
+
+  private clearTimers(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.reconnectTimer = null;
+    this.iceTimer = null;
+  }
+
+  private teardown(sendLeave: boolean): void {
+    const wasOpen = this.dcOpen;
+    this.dcOpen = false;
+    if (wasOpen) this.closes.emit();
+    this.media.onHangup();
+    const h = this.handle;
+    const j = this.janus;
+    this.handle = null;
+    this.janus = null;
+    this.generation++;
+    try {
+      if (h && sendLeave) h.send({ message: { request: 'leave' } });
+      h?.hangup(false);
+    } catch {
+      /* ignore */
+    }
+    try {
+      j?.destroy({ cleanupHandles: true, notifyDestroyed: false });
+    } catch {
+      /* ignore */
+    }
+  }
+
+  private scheduleReconnect(detail: string, delayMs?: number): void {
+    if (this.stopped || ['over', 'replaced', 'left', 'failed'].includes(this.st.state)) return;
+    this.teardown(false);
+    this.clearTimers();
+    const attempt = this.st.attempt + 1;
+    const delay = delayMs ?? Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+    this.set({ state: this.st.state === 'waiting' ? 'waiting' : 'reconnecting', detail, attempt });
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private connect(): void {
+    if (this.stopped || !this.Janus) return;
+    this.clearTimers();
+    const gen = ++this.generation;
+    if (this.st.state !== 'reconnecting' && this.st.state !== 'waiting') this.set({ state: 'connecting' });
+    const Janus = this.Janus;
+    const janus: JanusSession = new Janus({
+      server: this.janusUrl,
+      iceServers: this.opts.iceServers ?? [],
+      success: () => {
+        if (gen !== this.generation) return;
+        this.attach(janus, gen);
+      },
+      error: (e) => {
+        if (gen !== this.generation) return;
+        this.scheduleReconnect(`Lost the connection to the media server (${String(e)})`);
+      },
+    });
+    this.janus = janus;
+  }
+
+  private attach(janus: JanusSession, gen: number): void {
+    janus.attach({
+      plugin: PLUGIN,
+      opaqueId: `interview-${this.interviewId}`,
+      success: (h) => {
+        if (gen !== this.generation) return;
+        this.handle = h;
+        if (this.st.state === 'connecting') this.set({ state: 'joining' });
+        h.send({ message: { request: 'join', interview_id: this.interviewId, token: this.token } });
+      },
+      error: (e) => {
+        if (gen !== this.generation) return;
+        this.scheduleReconnect(`The interview plugin is not available (${String(e)})`);
+      },
+      onmessage: (msg, jsep) => {
+        if (gen !== this.generation) return;
+        this.onPluginMessage(msg, jsep);
+      },
+      onremotetrack: (track, mid, on) => {
+        if (gen === this.generation) this.media.onRemoteTrack(track, mid, on);
+      },
+      ondataopen: (label) => {
+        if (gen !== this.generation || label !== DATA_CHANNEL_LABEL) return;
+        this.dcOpen = true;
+        this.set({ state: 'connected', detail: undefined, attempt: 0 });
+        this.opens.emit();
+      },
+      ondata: (data, label) => {
+        if (gen !== this.generation || (label && label !== DATA_CHANNEL_LABEL)) return;
+        let m: ServerMessage;
+        try {
+          m = JSON.parse(data) as ServerMessage;
+        } catch {
+          console.warn('interview: data-channel message is not JSON');
+          return;
+        }
+        if (m.type === 'paused') this.set({ paused: true });
+        else if (m.type === 'resumed') this.set({ paused: false });
+        else if (m.type === 'read_only') this.set({ overReason: this.st.overReason ?? m.reason ?? 'ended' });
+        this.messages.emit(m);
+      },
+      iceState: (s) => {
+        if (gen !== this.generation) return;
+        if (s === 'failed') this.scheduleReconnect('The network connection failed');
+        else if (s === 'disconnected') {
+          // often recovers by itself within a few seconds
+          if (!this.iceTimer) this.iceTimer = setTimeout(() => this.scheduleReconnect('The network connection was interrupted'), 5000);
+        } else if (s === 'connected' || s === 'completed') {
+          if (this.iceTimer) clearTimeout(this.iceTimer);
+          this.iceTimer = null;
+        }
+      },
+      webrtcState: (up, reason) => {
+        if (gen !== this.generation) return;
+        if (!up) this.scheduleReconnect(`The connection closed${reason ? ` (${reason})` : ''}`);
+      },
+      oncleanup: () => {
+        if (gen !== this.generation) return;
+        if (this.dcOpen) {
+          this.dcOpen = false;
+          this.closes.emit();
+        }
+        this.media.onHangup();
+        if (this.st.state === 'connected') this.scheduleReconnect('The connection closed');
+      },
+    });
+  }
+
+  private negotiate(): void {
+    const h = this.handle;
+    if (!h || !this.Janus) return;
+    this.set({ state: 'negotiating' });
+    this.Janus.dataChanDefaultLabel = DATA_CHANNEL_LABEL;
+    const gen = this.generation;
+    const tracks: JanusTrackSpec[] = [{ type: 'data' }, ...(this.withMedia ? this.media.offerTracks() : [])];
+    h.createOffer({
+      tracks,
+      success: (jsep: JanusJsep) => {
+        if (gen !== this.generation) return;
+        h.send({ message: { request: 'connect' }, jsep });
+      },
+      error: (e) => {
+        if (gen !== this.generation) return;
+        if (this.withMedia) {
+          this.withMedia = false;
+          this.set({ mediaUnavailable: `Camera and microphone could not be used (${String(e)}); continuing with the editor only.` });
+          this.scheduleReconnect('Retrying without audio and video', 200);
+        } else {
+          this.set({ state: 'failed', detail: `Could not set up the connection: ${String(e)}`, errorCode: 'webrtc' });
+        }
+      },
+    });
+  }
+
+  private onPluginMessage(msg: Record<string, unknown>, jsep?: JanusJsep): void {
+    const kind = msg.interview;
+    if (jsep && this.handle) {
+      this.handle.handleRemoteJsep({ jsep, error: (e) => this.scheduleReconnect(`Bad answer from the server (${String(e)})`) });
+    }
+    if (kind === 'joined') {
+      const you = msg.you as Participant;
+      const participants = ((msg.participants as Participant[]) ?? []).filter((p) => p.id !== you.id);
+      this.set({
+        joined: {
+          interview_id: String(msg.interview_id),
+          title: String(msg.title ?? ''),
+          start: String(msg.start),
+          end: String(msg.end),
+          opens_at: String(msg.opens_at),
+          closes_at: msg.closes_at ? String(msg.closes_at) : undefined,
+          server_time: msg.server_time ? String(msg.server_time) : undefined,
+          you,
+        },
+        participants,
+        errorCode: undefined,
+      });
+      this.negotiate();
+      return;
+    }
+    if (kind === 'connected') {
+      if (Array.isArray(msg.streams)) this.media.onStreams(msg.streams as never);
+      return;
+    }
+    if (kind === 'event') {
+      this.onEvent(msg);
+      return;
+    }
+    if (kind === 'error') {
+      this.onPluginError(String(msg.error ?? 'error'), String(msg.message ?? msg.error ?? ''), msg);
+    }
+  }
+
+  private onEvent(msg: Record<string, unknown>): void {
+    const ev = msg.event;
+    const p = msg.participant as Participant | undefined;
+    switch (ev) {
+      case 'participant_joined':
+        if (p && p.id !== this.st.joined?.you.id) this.set({ participants: [...this.st.participants.filter((x) => x.id !== p.id), p] });
+        return;
+      case 'participant_left':
+        if (p) this.set({ participants: this.st.participants.filter((x) => x.id !== p.id) });
+        return;
+      case 'replaced':
+        this.stopped = true;
+        this.teardown(false);
+        this.set({ state: 'replaced', detail: 'You joined this interview from another tab or device.' });
+        return;
+      case 'interview_over': {
+        const reason = String(msg.reason ?? 'ended');
+        this.set({ state: 'over', overReason: reason });
+        this.stopped = true;
+        this.pendingEnd?.resolve();
+        this.pendingEnd = null;
+        // the plugin closes the PeerConnection; keep the editor content as it is
+        return;
+      }
+      case 'streams':
+      case 'media':
+        if (Array.isArray(msg.streams)) this.media.onStreams(msg.streams as never);
+        return;
+      case 'ended':
+        this.pendingEnd?.resolve();
+        this.pendingEnd = null;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onPluginError(code: string, message: string, msg: Record<string, unknown>): void {
+    if (this.pendingEnd && (code === 'forbidden_for_role' || code === 'unknown_request')) {
+      this.pendingEnd.reject(new Error(message));
+      this.pendingEnd = null;
+      return;
+    }
+    if (code === 'too_early') {
+      const opensAt = Date.parse(String(msg.opens_at ?? ''));
+      const now = this.opts.serverNow ? this.opts.serverNow() : Date.now();
+      const wait = Number.isFinite(opensAt) ? Math.max(1000, opensAt - now + 500) : 30_000;
+      this.set({ state: 'waiting', detail: message, errorCode: code });
+      this.scheduleReconnect(message, Math.min(wait, 60_000));
+      return;
+    }
+    if (code === 'service_unavailable') {
+      this.scheduleReconnect('The interview service is not reachable right now; retrying…', 3000);
+      return;
+    }
+    if (code === 'room_full') {
+      this.set({ state: 'waiting', detail: 'The room is full; you will join as soon as someone leaves.', errorCode: code });
+      this.scheduleReconnect('The room is full', 10_000);
+      return;
+    }
+    if (code === 'already_joined') return;
+    if (code === 'not_joined') {
+      this.scheduleReconnect('Joining again…', 500);
+      return;
+    }
+    if (this.st.state === 'negotiating' && this.withMedia && !FATAL.has(code)) {
+      // the plugin could not take our media (e.g. audio/video not available yet): editor only
+      this.withMedia = false;
+      this.set({ mediaUnavailable: 'Video is not available in this room yet; the shared editor works.' });
+      this.scheduleReconnect('Connecting without audio and video', 200);
+      return;
+    }
+    if (this.st.state === 'negotiating') {
+      // even a data-channel-only connection was refused: nothing more to try
+      this.stopped = true;
+      this.teardown(false);
+      this.set({ state: 'failed', detail: `The server could not set up the connection: ${message}`, errorCode: code });
+      return;
+    }
+    if (code === 'interview_ended') {
+      this.stopped = true;
+      this.teardown(false);
+      this.set({ state: 'over', overReason: 'ended', detail: message, errorCode: code });
+      return;
+    }
+    if (FATAL.has(code) || this.st.state === 'joining' || this.st.state === 'connecting') {
+      this.stopped = true;
+      this.teardown(false);
+      this.set({ state: 'failed', detail: message, errorCode: code });
+      return;
+    }
+    console.warn('interview: plugin error', code, message);
+  }
+}
