@@ -163,7 +163,7 @@ TEST(SimpleForm, Errors) {
     EXPECT_EQ(code(R"({"op":"delete","pos":3})"), ErrorCode::splits_surrogate_pair);
 }
 
-TEST(Errors, EveryCodeHasAName) {
+TEST(OtErrors, EveryCodeHasAName) {
     for (int c = 0; c <= static_cast<int>(ErrorCode::invalid_state); ++c) {
         EXPECT_NE(error_code_name(static_cast<ErrorCode>(c)), "unknown") << c;
     }
