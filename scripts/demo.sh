@@ -19,6 +19,8 @@ scripts/setup.sh >/dev/null
 echo "demo: building"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target janus_interview interview-service >/dev/null
+echo "demo: building the web demo"
+(cd web-demo && npm run --silent build >/dev/null)
 
 RUN="$ROOT/.run/demo"
 mkdir -p "$RUN/janus" "$RUN/logs" "$RUN/redis"
@@ -27,6 +29,12 @@ make_key() { [ -s "$1" ] || head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr
 make_key "$RUN/admin.key"
 make_key "$RUN/service.key"
 make_key "$RUN/janus-admin-secret"
+
+# The web demo, served by the service from its own origin. Its config carries the demo admin
+# key so that the start page can schedule interviews: only ever in this local demo.
+rm -rf "$RUN/web" && cp -r web-demo/dist "$RUN/web"
+printf '{"serviceUrl": "", "janusUrl": "ws://127.0.0.1:8188", "demoAdminKey": "%s"}\n' \
+    "$(cat "$RUN/admin.key")" >"$RUN/web/config.json"
 
 # Janus configs: the repository's, with this demo's admin secret and key file.
 cp janus-config/*.jcfg "$RUN/janus/"
@@ -48,7 +56,7 @@ redis-server "$RUN/redis/redis.conf" >>"$RUN/logs/redis.log" 2>&1 &
 pids+=($!)
 build/service/interview-service --listen 127.0.0.1:8090 --db "$RUN/interviews.db" \
     --admin-key-file "$RUN/admin.key" --service-key-file "$RUN/service.key" \
-    >>"$RUN/logs/service.log" 2>&1 &
+    --static-dir "$RUN/web" >>"$RUN/logs/service.log" 2>&1 &
 pids+=($!)
 janus -F "$RUN/janus" -P "$ROOT/build/plugin/janus" -L "$RUN/logs/janus.log" -o -N \
     >>"$RUN/logs/janus.out" 2>&1 &
@@ -85,10 +93,11 @@ import json, sys
 iv = json.loads(sys.argv[1])
 print()
 print(f"Interview {iv['id']}: \"{iv['title']}\" starts {iv['start']} (joining opens {iv['opens_at']})")
-print("Join details per participant (each token is shown once; keep it private):")
+print("Join links (the token is in the fragment after #, which browsers never send to a server):")
 for p in iv["participants"]:
-    print(f"  {p['role']:<10} {p['name']:<16} interview_id={iv['id']}  token={p['token']}")
+    print(f"  {p['role']:<10} {p['name']:<16} http://127.0.0.1:8090/interview/{iv['id']}#token={p['token']}")
 print()
+print("Open http://127.0.0.1:8090/ to schedule more interviews (demo only: the page holds the admin key).")
 print("Janus API:  ws://127.0.0.1:8188 (janus-protocol)   http://127.0.0.1:8088/janus")
 print("Service:    http://127.0.0.1:8090 (admin key in .run/demo/admin.key)")
 print("Redis:      127.0.0.1:6390 (the documents: keys {iv:<interview id>}:*)")

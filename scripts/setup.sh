@@ -3,6 +3,7 @@
 # call) and, for the web demo and the JS baselines, the npm registry. Idempotent: when everything
 # is present it only checks, in about a second. Needs root (or sudo) for apt-get.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # Why each package is here: README.md, "Dependencies".
 APT_PACKAGES=(
@@ -21,6 +22,8 @@ APT_PACKAGES=(
     python3 python3-pytest python3-websockets python3-aiohttp python3-aiortc iproute2 procps curl
     # deployment tests: `docker-compose config` validates the compose file without an engine
     docker-compose python3-yaml
+    # end-to-end tests: a real browser (driven by playwright-core from npm, never downloaded)
+    chromium
 )
 
 missing=()
@@ -28,7 +31,7 @@ for pkg in "${APT_PACKAGES[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = installed ] || missing+=("$pkg")
 done
-# Node.js 18+ and npm build the web demo and run the JS baselines; Debian 12 ships 18.
+# Node.js and npm build the web demo (Vite 8 needs Node 20.19 or later) and run the JS baselines.
 if ! command -v node >/dev/null 2>&1; then
     missing+=(nodejs npm)
 fi
@@ -42,6 +45,21 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
     echo "setup: all Debian packages present"
+fi
+
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?1:0)')
+if [ "$node_ok" != 1 ]; then
+    echo "setup: the web demo needs Node.js 20.19 or later; this machine has $(node --version)." >&2
+    echo "setup: install a newer Node.js (e.g. from your distribution's backports) and run again." >&2
+    exit 1
+fi
+
+# The web demo's npm packages, from the lock file; skipped when already installed from it.
+stamp=web-demo/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] ||
+    [ web-demo/package-lock.json -nt "$stamp" ]; then
+    echo "setup: npm ci in web-demo"
+    (cd web-demo && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # Installing redis-server or janus on Debian may start system services; ours run on their own

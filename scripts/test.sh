@@ -4,8 +4,10 @@
 #   2. builds everything with -Wall -Wextra -Werror, and the unit and ABI tests (and the
 #      service's) again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. runs unit (GoogleTest), ABI (CMocka), service (GoogleTest) tests in both builds
-#   4. runs the integration tests (real Janus, Redis, service and WebRTC peers) inside a private
-#      network namespace (scripts/netns.sh), which starts and stops every process it needs
+#   4. runs the web demo's unit tests (vitest) and builds it
+#   5. runs the integration tests (real Janus, Redis, service and WebRTC peers) and the browser
+#      tests (Debian's Chromium driven by playwright-core) inside a private network namespace
+#      (scripts/netns.sh); their fixtures start and stop every process they need
 # Every layer runs even when an earlier one failed; the exit status is non-zero if any failed.
 # The last line is `summary: N passed, N failed`, added up from every layer's JUnit report.
 set -uo pipefail
@@ -52,10 +54,20 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_native build-asan asan
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+step "web demo: unit tests and build"
+(cd web-demo && npm run --silent test:junit -- "$REPORTS/web-unit.xml") || failed_layers+=("web unit")
+(cd web-demo && npm run --silent build >/dev/null) || { echo "web demo build failed"; failed_layers+=("web build"); }
+
 step "integration tests (network namespace)"
 INTERVIEW_BUILD_DIR="$ROOT/build" scripts/netns.sh run -- \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration \
     --junitxml="$REPORTS/integration.xml" || failed_layers+=("integration")
+
+step "browser tests (network namespace)"
+INTERVIEW_BUILD_DIR="$ROOT/build" E2E_JUNIT="$REPORTS/e2e-browser.xml" \
+    E2E_SCREENSHOTS="$ROOT/build/screenshots" scripts/netns.sh run -- \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e \
+    --junitxml="$REPORTS/e2e.xml" || failed_layers+=("e2e")
 
 step "summary"
 /usr/bin/python3 scripts/lib/junit_summary.py "$REPORTS"
