@@ -15,6 +15,14 @@ using SdpPtr = std::unique_ptr<janus_sdp, SdpDeleter>;
 
 }  // namespace
 
+void Runtime::refuse_offer(const Session& session, const std::string& transaction,
+                           const protocol::ApiError& error) {
+    push_error(session, transaction, error);
+    // Janus has already taken the offer in; without an answer its half-made PeerConnection would
+    // be left behind and spoil the next offer. Closing it lets the client start afresh.
+    gateway_->close_pc(session.handle());
+}
+
 void Runtime::connect(const SessionPtr& session, const std::string& transaction,
                       const json_t* jsep) {
     using protocol::ErrorCode;
@@ -34,9 +42,26 @@ void Runtime::connect(const SessionPtr& session, const std::string& transaction,
     char error[512] = {0};
     SdpPtr offer(janus_sdp_parse(sdp, error, sizeof(error)));
     if (!offer) {
-        push_error(*session, transaction,
-                   {ErrorCode::invalid_field, std::string("the SDP offer is invalid: ") + error});
+        refuse_offer(*session, transaction,
+                     {ErrorCode::invalid_field, std::string("the SDP offer is invalid: ") + error});
         return;
+    }
+    const auto member = session->membership();
+    if (member && !access::may_publish(member->participant.role)) {
+        for (GList* it = offer->m_lines; it != nullptr; it = it->next) {
+            auto* mline = static_cast<janus_sdp_mline*>(it->data);
+            const bool media = mline->type == JANUS_SDP_AUDIO || mline->type == JANUS_SDP_VIDEO;
+            const bool sends = mline->direction == JANUS_SDP_DEFAULT ||
+                               mline->direction == JANUS_SDP_SENDRECV ||
+                               mline->direction == JANUS_SDP_SENDONLY;
+            if (media && mline->port > 0 && sends) {
+                refuse_offer(*session, transaction,
+                             {ErrorCode::forbidden_for_role,
+                              "observers receive audio and video but do not send them: offer "
+                              "recvonly media"});
+                return;
+            }
+        }
     }
     SdpPtr answer(janus_sdp_generate_answer(offer.get()));
     bool has_data = false;
@@ -53,8 +78,8 @@ void Runtime::connect(const SessionPtr& session, const std::string& transaction,
         }
     }
     if (!has_data) {
-        push_error(*session, transaction,
-                   {ErrorCode::invalid_field, "the offer must include a data channel"});
+        refuse_offer(*session, transaction,
+                     {ErrorCode::invalid_field, "the offer must include a data channel"});
         return;
     }
     std::unique_ptr<char, decltype(&g_free)> text(janus_sdp_write(answer.get()), &g_free);

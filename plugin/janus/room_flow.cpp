@@ -69,15 +69,22 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
     if (session->destroyed()) {
         return;
     }
+    const auto refuse = [&](const ApiError& error) {
+        push_error(*session, transaction, error);
+        // Operators see refusals too (never the token: it is not in the event).
+        JsonPtr event = protocol::room_event("join_refused", request.interview_id, nullptr,
+                                             protocol::error_name(error.code));
+        notify(session.get(), event.get());
+    };
     if (const auto* error = std::get_if<ApiError>(&verdict)) {
-        push_error(*session, transaction, *error);
+        refuse(*error);
         return;
     }
     const auto& v = std::get<access::Verification>(verdict);
     const access::UnixSeconds at = now();
     if (auto refusal =
             access::admission_error(v, at, settings_.early_join_minutes, settings_.grace_minutes)) {
-        push_error(*session, transaction, *refusal);
+        refuse(*refusal);
         return;
     }
     const access::Window window =
@@ -88,7 +95,7 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
         result = rooms_.join(v, session->key(), window, settings_.max_participants);
     }
     if (const auto* error = std::get_if<ApiError>(&result)) {
-        push_error(*session, transaction, *error);
+        refuse(*error);
         return;
     }
     const auto& joined = std::get<room::Joined>(result);

@@ -289,32 +289,6 @@ void Runtime::notify(const Session* session, const json_t* event) {
                            json_deep_copy(event));
 }
 
-json_t* Runtime::handle_admin_message(json_t* message) {
-    auto parsed = protocol::parse_request(message);
-    if (auto* error = std::get_if<protocol::ApiError>(&parsed)) {
-        return protocol::error_event(*error).release();
-    }
-    if (std::holds_alternative<protocol::InfoRequest>(std::get<protocol::Request>(parsed))) {
-        protocol::RuntimeStats stats;
-        {
-            std::lock_guard lock(sessions_mutex_);
-            stats.sessions = sessions_.size();
-        }
-        {
-            std::lock_guard lock(rooms_mutex_);
-            stats.rooms = rooms_.room_count();
-        }
-        stats.queued_requests = tasks_.size();
-        stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::steady_clock::now() - started_)
-                                   .count();
-        return protocol::admin_info(settings_, stats).release();
-    }
-    return protocol::error_event(
-               {protocol::ErrorCode::unknown_request, "the admin API knows: info"})
-        .release();
-}
-
 json_t* Runtime::query_session(janus_plugin_session* handle) {
     auto session = find(handle);
     return session ? session->query() : nullptr;

@@ -89,6 +89,8 @@ class Runtime {
 
     // media.cpp: the PeerConnection (SDP answer)
     void connect(const SessionPtr& session, const std::string& transaction, const json_t* jsep);
+    void refuse_offer(const Session& session, const std::string& transaction,
+                      const protocol::ApiError& error);
 
     void push_event(const Session& session, const std::string& transaction, const json_t* event,
                     const json_t* jsep = nullptr);

@@ -286,6 +286,14 @@ class JanusClient:
         return await asyncio.wait_for(self._events.setdefault(handle, asyncio.Queue()).get(),
                                       timeout)
 
+    async def next_plugin_event(self, handle: int, timeout: float = 10) -> dict:
+        """The next event the plugin pushed to this handle (Janus's own webrtcup, media and
+        hangup events are passed over)."""
+        while True:
+            event = await self.next_event(handle, timeout)
+            if "plugindata" in event:
+                return event
+
     async def next_trickle(self, handle: int, timeout: float = 10) -> dict:
         return await asyncio.wait_for(
             self._trickles.setdefault(handle, asyncio.Queue()).get(), timeout)

@@ -235,3 +235,53 @@ def test_participants_are_told_when_the_time_is_over(workdir, service, service_k
         run(body())
     finally:
         assert j.stop() == 0
+
+
+def test_observers_may_not_publish_or_edit(janus, service):
+    """An observer's offer to send audio or video is refused; receiving is fine. (Editing is
+    refused on the data channel: see test_relay.py's bad-input test.)"""
+    from aiortc import RTCPeerConnection
+
+    iv = service.schedule(start_in_minutes=0, observers=1)
+
+    async def offer(direction: str) -> str:
+        pc = RTCPeerConnection()
+        pc.createDataChannel("interview")
+        pc.addTransceiver("audio", direction=direction)
+        pc.addTransceiver("video", direction=direction)
+        await pc.setLocalDescription(await pc.createOffer())
+        sdp = pc.localDescription.sdp
+        await pc.close()
+        return sdp
+
+    async def body():
+        async with JanusClient(janus.ws_url) as c:
+            # each attempt on a handle of its own (joining again replaces the previous one)
+            for direction in ("sendrecv", "sendonly"):
+                observer = await joined_handle(c)
+                await join(c, observer, iv["id"], iv["tokens"]["observer"][0])
+                reply = await c.message(observer, {"request": "connect"},
+                                        jsep={"type": "offer", "sdp": await offer(direction)})
+                assert_refused(plugin_data(reply), "forbidden_for_role", 479)
+                assert "jsep" not in reply
+            observer = await joined_handle(c)
+            assert (await join(c, observer, iv["id"], iv["tokens"]["observer"][0]))["interview"] \
+                == "joined"
+            reply = await c.message(observer, {"request": "connect"},
+                                    jsep={"type": "offer", "sdp": await offer("recvonly")})
+            assert plugin_data(reply)["interview"] == "connected"
+            assert reply["jsep"]["type"] == "answer"
+            # an applicant may offer to send
+            applicant = await joined_handle(c)
+            await join(c, applicant, iv["id"], iv["tokens"]["applicant"][0])
+            reply = await c.message(applicant, {"request": "connect"},
+                                    jsep={"type": "offer", "sdp": await offer("sendrecv")})
+            assert plugin_data(reply)["interview"] == "connected"
+            # connect before join, and without an offer, are refused
+            other = await joined_handle(c)
+            reply = await c.message(other, {"request": "connect"},
+                                    jsep={"type": "offer", "sdp": await offer("recvonly")})
+            assert_refused(plugin_data(reply), "not_joined", 464)
+            reply = await c.message(applicant, {"request": "connect"})
+            assert_refused(plugin_data(reply), "missing_field", 461)
+    run(body())
