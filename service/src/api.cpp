@@ -1,8 +1,8 @@
 #include "api.h"
 
+#include "access/time.hpp"
 #include "crypto.h"
 #include "errors.h"
-#include "time_util.h"
 #include "views.h"
 
 #include <algorithm>
@@ -10,6 +10,9 @@
 #include <cstdio>
 
 namespace isvc {
+
+using interview::access::format_rfc3339;
+
 namespace {
 
 enum class RouteKind { health, interviews, interview, me, cancel, revoke, final_code, verify };

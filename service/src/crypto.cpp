@@ -79,18 +79,4 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
     return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 
-bool valid_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) {
-        return false;
-    }
-    for (char c : id) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace isvc

@@ -33,7 +33,4 @@ std::string sha256_hex(std::string_view data);
 // comparison also hides the length of the expected value.
 bool constant_time_equals(std::string_view a, std::string_view b);
 
-// ^[A-Za-z0-9_-]{1,64}$ : the shape of every id accepted on input.
-bool valid_id(std::string_view id);
-
 }  // namespace isvc

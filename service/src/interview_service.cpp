@@ -2,8 +2,11 @@
 
 #include "crypto.h"
 #include "errors.h"
+#include "util/ids.hpp"
 
 namespace isvc {
+
+using interview::util::is_url_safe_id;
 
 void InterviewService::check_start(std::int64_t start, const char* field) const {
     const std::int64_t now = clock_.now();
@@ -41,7 +44,7 @@ CreatedInterview InterviewService::create(const NewInterview& req) {
 }
 
 Interview InterviewService::get(std::string_view id) {
-    auto iv = valid_id(id) ? store_.get(id) : std::nullopt;
+    auto iv = is_url_safe_id(id) ? store_.get(id) : std::nullopt;
     if (!iv) {
         throw unknown_interview();
     }
@@ -72,7 +75,7 @@ Access InterviewService::authorize(std::string_view interview_id, std::string_vi
 }
 
 Interview InterviewService::reschedule(std::string_view id, const InterviewPatch& patch) {
-    if (!valid_id(id)) {
+    if (!is_url_safe_id(id)) {
         throw unknown_interview();
     }
     if (patch.start) {
@@ -90,7 +93,7 @@ Interview InterviewService::reschedule(std::string_view id, const InterviewPatch
 }
 
 Interview InterviewService::cancel(std::string_view id) {
-    if (!valid_id(id) || !store_.cancel(id)) {
+    if (!is_url_safe_id(id) || !store_.cancel(id)) {
         throw unknown_interview();
     }
     return get(id);
@@ -98,14 +101,14 @@ Interview InterviewService::cancel(std::string_view id) {
 
 Interview InterviewService::revoke(std::string_view id, std::string_view participant_id) {
     get(id);  // 404 unknown_interview takes precedence over unknown_participant
-    if (!valid_id(participant_id) || !store_.revoke(id, participant_id)) {
+    if (!is_url_safe_id(participant_id) || !store_.revoke(id, participant_id)) {
         throw ApiError(404, "unknown_participant", "no participant with this id in the interview");
     }
     return get(id);
 }
 
 FinalCode InterviewService::put_final_code(std::string_view id, FinalCode code) {
-    if (!valid_id(id)) {
+    if (!is_url_safe_id(id)) {
         throw unknown_interview();
     }
     code.updated_at = clock_.now();

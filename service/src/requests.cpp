@@ -1,12 +1,17 @@
 #include "requests.h"
 
+#include "access/time.hpp"
 #include "crypto.h"
 #include "errors.h"
-#include "time_util.h"
+#include "util/ids.hpp"
 
 #include <initializer_list>
 
 namespace isvc {
+
+using interview::access::parse_rfc3339;
+using interview::util::is_url_safe_id;
+
 namespace {
 
 // Unknown fields are refused rather than ignored: a typo such as "duration" for
@@ -224,7 +229,7 @@ VerifyRequest parse_verify(const json_t* body) {
         throw invalid_field("interview_id", "is required");
     }
     r.interview_id = string_value(id, "interview_id");
-    if (!valid_id(r.interview_id)) {
+    if (!is_url_safe_id(r.interview_id)) {
         throw invalid_field("interview_id", "must match ^[A-Za-z0-9_-]{1,64}$");
     }
     const json_t* token = json_object_get(body, "token");

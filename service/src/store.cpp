@@ -37,37 +37,12 @@ Participant read_participant(const Statement& st, int first_col) {
     Participant p;
     p.id = st.column_text(first_col);
     p.name = st.column_text(first_col + 1);
-    p.role = role_from_string(st.column_text(first_col + 2)).value_or(Role::observer);
+    p.role = interview::access::parse_role(st.column_text(first_col + 2)).value_or(Role::observer);
     p.revoked = st.column_int(first_col + 3) != 0;
     return p;
 }
 
 }  // namespace
-
-std::string_view to_string(Role r) {
-    switch (r) {
-        case Role::applicant:
-            return "applicant";
-        case Role::recruiter:
-            return "recruiter";
-        case Role::observer:
-            return "observer";
-    }
-    return "observer";
-}
-
-std::optional<Role> role_from_string(std::string_view s) {
-    if (s == "applicant") {
-        return Role::applicant;
-    }
-    if (s == "recruiter") {
-        return Role::recruiter;
-    }
-    if (s == "observer") {
-        return Role::observer;
-    }
-    return std::nullopt;
-}
 
 Store::Store(const std::string& path) : db_(path) {
     // WAL: readers (token checks) never wait for the writer; busy_timeout covers a second
@@ -132,7 +107,7 @@ void Store::create(const Interview& iv, const std::vector<std::string>& token_ha
             .bind(2, iv.id)
             .bind(3, static_cast<std::int64_t>(i))
             .bind(4, p.name)
-            .bind(5, to_string(p.role))
+            .bind(5, interview::access::role_name(p.role))
             .bind(6, token_hashes[i])
             .bind(7, std::int64_t{p.revoked ? 1 : 0})
             .run();

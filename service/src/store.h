@@ -3,6 +3,7 @@
 // SHA-256 hash.
 #pragma once
 
+#include "access/roles.hpp"
 #include "sqlite.h"
 
 #include <cstdint>
@@ -14,10 +15,8 @@
 
 namespace isvc {
 
-enum class Role { applicant, recruiter, observer };
-
-std::string_view to_string(Role r);
-std::optional<Role> role_from_string(std::string_view s);
+// The plugin's roles: the names stored here are the names the plugin parses from /v1/verify.
+using Role = interview::access::Role;
 
 struct Participant {
     std::string id;

@@ -1,8 +1,10 @@
 #include "views.h"
 
-#include "time_util.h"
+#include "access/time.hpp"
 
 namespace isvc {
+
+using interview::access::format_rfc3339;
 
 JsonPtr interview_summary(const InterviewService& svc, const Interview& iv) {
     const Window w = svc.window(iv);
@@ -20,7 +22,7 @@ JsonPtr participant_json(const Participant& p) {
     JsonPtr j(json_object());
     set_str(j.get(), "id", p.id);
     set_str(j.get(), "name", p.name);
-    set_str(j.get(), "role", std::string(to_string(p.role)));
+    set_str(j.get(), "role", interview::access::role_name(p.role));
     return j;
 }
 

@@ -2,6 +2,7 @@
 // revoking, final code, and every way a request can be wrong.
 #include "crypto.h"
 #include "test_support.h"
+#include "util/ids.hpp"
 
 #include <cstring>
 
@@ -36,7 +37,7 @@ TEST(ApiAdmin, CreateReturnsTokensOnce) {
     EXPECT_EQ(r.str("opens_at"), "2026-11-25T10:45:00Z");
     EXPECT_EQ(r.str("status"), "scheduled");
     EXPECT_EQ(r.str("title"), "Backend");
-    EXPECT_TRUE(valid_id(r.str("id")));
+    EXPECT_TRUE(interview::util::is_url_safe_id(r.str("id")));
     EXPECT_EQ(r.headers["location"], "/v1/interviews/" + r.str("id"));
     const json_t* ps = r.at("participants");
     ASSERT_EQ(json_array_size(ps), 4u);
@@ -44,7 +45,7 @@ TEST(ApiAdmin, CreateReturnsTokensOnce) {
     for (std::size_t i = 0; i < 4; ++i) {
         const json_t* p = json_array_get(ps, i);
         EXPECT_STREQ(json_string_value(json_object_get(p, "role")), roles[i]);
-        EXPECT_TRUE(valid_id(json_string_value(json_object_get(p, "id"))));
+        EXPECT_TRUE(interview::util::is_url_safe_id(json_string_value(json_object_get(p, "id"))));
         EXPECT_GE(std::strlen(json_string_value(json_object_get(p, "token"))), 22u);
     }
     // The details never show a token again.

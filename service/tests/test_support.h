@@ -2,6 +2,7 @@
 // in-process server (libmicrohttpd on an ephemeral loopback port) with a manual clock.
 #pragma once
 
+#include "access/time.hpp"
 #include "api.h"
 #include "clock.h"
 #include "http_server.h"
@@ -10,7 +11,6 @@
 #include "rate_limiter.h"
 #include "static_site.h"
 #include "store.h"
-#include "time_util.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -22,6 +22,12 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+namespace isvc {
+// The service's times are the plugin core's (access/time.hpp); the tests name them unqualified.
+using interview::access::format_rfc3339;
+using interview::access::parse_rfc3339;
+}  // namespace isvc
 
 namespace isvc::test {
 

@@ -9,31 +9,6 @@ namespace interview::access {
 using protocol::ApiError;
 using protocol::ErrorCode;
 
-const char* role_name(Role role) {
-    switch (role) {
-        case Role::applicant:
-            return "applicant";
-        case Role::recruiter:
-            return "recruiter";
-        case Role::observer:
-            return "observer";
-    }
-    return "observer";
-}
-
-std::optional<Role> parse_role(const std::string& text) {
-    if (text == "applicant") {
-        return Role::applicant;
-    }
-    if (text == "recruiter") {
-        return Role::recruiter;
-    }
-    if (text == "observer") {
-        return Role::observer;
-    }
-    return std::nullopt;
-}
-
 namespace {
 
 ApiError unavailable(const std::string& why) {

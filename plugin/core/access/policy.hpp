@@ -7,15 +7,11 @@
 #include <string>
 #include <variant>
 
+#include "access/roles.hpp"
 #include "access/time.hpp"
 #include "protocol/errors.hpp"
 
 namespace interview::access {
-
-enum class Role { applicant, recruiter, observer };
-
-const char* role_name(Role role);
-std::optional<Role> parse_role(const std::string& text);
 
 /// An observer sees and hears everyone, is seen by nobody and never edits.
 inline bool may_publish(Role role) {

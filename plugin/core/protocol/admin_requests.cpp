@@ -1,6 +1,6 @@
 #include "protocol/admin_requests.hpp"
 
-#include "protocol/requests.hpp"
+#include "util/ids.hpp"
 
 namespace interview::protocol {
 
@@ -11,7 +11,7 @@ std::variant<std::string, ApiError> id_field(const json_t* message, const char* 
     if (value == nullptr) {
         return ApiError{ErrorCode::missing_field, std::string("missing field '") + name + "'"};
     }
-    if (!json_is_string(value) || !is_valid_interview_id(json_string_value(value))) {
+    if (!json_is_string(value) || !util::is_url_safe_id(json_string_value(value))) {
         return ApiError{
             ErrorCode::invalid_field,
             std::string("field '") + name + "' must be 1 to 64 characters of A-Z a-z 0-9 _ -"};

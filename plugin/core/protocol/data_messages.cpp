@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "json_text.hpp"
+#include "util/ids.hpp"
 
 namespace interview::protocol {
 
@@ -31,7 +32,7 @@ std::variant<std::string, DataError> client_id_field(const json_t* obj) {
         return fail(ErrorCode::missing_field, "missing field 'client_id'");
     }
     if (!json_is_string(v) ||
-        !is_valid_client_id(std::string_view(json_string_value(v), json_string_length(v)))) {
+        !util::is_url_safe_id(std::string_view(json_string_value(v), json_string_length(v)))) {
         return fail(ErrorCode::invalid_field,
                     "field 'client_id' must be 1 to 64 characters of A-Z a-z 0-9 _ -");
     }
@@ -108,18 +109,9 @@ std::variant<DataMessage, DataError> parse_presence(const json_t* root) {
 
 }  // namespace
 
+// The protocol's public name for the one id rule, which lives in util/ids.hpp.
 bool is_valid_client_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) {
-        return false;
-    }
-    for (char c : id) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
+    return util::is_url_safe_id(id);
 }
 
 bool is_valid_language(std::string_view language) {

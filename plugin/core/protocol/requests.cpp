@@ -2,14 +2,11 @@
 
 #include <cstring>
 
+#include "util/ids.hpp"
+
 namespace interview::protocol {
 
 namespace {
-
-bool is_url_safe(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
 
 /// Reads a required string field; on failure returns the error to send.
 std::variant<std::string, ApiError> required_string(const json_t* message, const char* field) {
@@ -26,16 +23,9 @@ std::variant<std::string, ApiError> required_string(const json_t* message, const
 
 }  // namespace
 
+// The protocol's public name for the one id rule, which lives in util/ids.hpp.
 bool is_valid_interview_id(const std::string& id) {
-    if (id.empty() || id.size() > 64) {
-        return false;
-    }
-    for (char c : id) {
-        if (!is_url_safe(c)) {
-            return false;
-        }
-    }
-    return true;
+    return util::is_url_safe_id(id);
 }
 
 bool is_plausible_token(const std::string& token) {
@@ -43,7 +33,7 @@ bool is_plausible_token(const std::string& token) {
         return false;
     }
     for (char c : token) {
-        if (!is_url_safe(c)) {
+        if (!util::is_url_safe_char(c)) {
             return false;
         }
     }
@@ -89,7 +79,7 @@ std::variant<Request, ApiError> parse_request(const json_t* message) {
             return *error;
         }
         join.interview_id = std::move(std::get<std::string>(id));
-        if (!is_valid_interview_id(join.interview_id)) {
+        if (!util::is_url_safe_id(join.interview_id)) {
             return ApiError{ErrorCode::invalid_field,
                             "field 'interview_id' must be 1 to 64 characters of A-Z a-z 0-9 _ -"};
         }
