@@ -63,6 +63,20 @@ std::string read_key_file(const std::string& path, const std::string& what,
     return ss.str();
 }
 
+void check_janus_url(const std::string& v) {
+    const bool scheme = v.rfind("ws://", 0) == 0 || v.rfind("wss://", 0) == 0;
+    const std::size_t rest = v.find("://") + 3;
+    bool clean = v.size() > rest && v.size() <= 512;
+    for (char ch : v) {
+        clean = clean && ch > ' ' && ch != 0x7f && ch != '?' && ch != '#' && ch != '"';
+    }
+    if (!scheme || !clean) {
+        throw ConfigError(
+            "--janus-url: expected a ws:// or wss:// URL without query or fragment, got '" + v +
+            "'");
+    }
+}
+
 void check_cors_origin(const std::string& v) {
     if (v == "*") {
         return;
@@ -96,6 +110,9 @@ std::string usage() {
            "  --cors-origin ORIGIN      allow this browser origin, e.g. http://localhost:5173,\n"
            "                            or '*' (default: no CORS)\n"
            "  --threads N               HTTP worker threads (default 4)\n"
+           "  --janus-url URL           a Janus instance (ws:// or wss://) that serves "
+           "interviews;\n"
+           "                            repeat for several: each interview is assigned one\n"
            "  --static-dir DIR          also serve the built web app (web-demo/dist) from DIR\n"
            "                            on every path outside /v1 (DIR must hold index.html)\n"
            "  --help                    show this help\n"
@@ -133,7 +150,8 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
                                            "--early-join-minutes",
                                            "--cors-origin",
                                            "--threads",
-                                           "--static-dir"};
+                                           "--static-dir",
+                                           "--janus-url"};
         bool known = false;
         for (const char* k : kWithValue) {
             known = known || flag == k;
@@ -171,6 +189,9 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
             c.cors_origin = value;
         } else if (flag == "--threads") {
             c.threads = static_cast<unsigned>(parse_int(flag, value, 1, 64));
+        } else if (flag == "--janus-url") {
+            check_janus_url(value);
+            c.janus_urls.push_back(value);
         } else if (flag == "--static-dir") {
             if (const std::string why = StaticSite::check_dir(value); !why.empty()) {
                 throw ConfigError("--static-dir: " + why);

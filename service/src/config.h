@@ -21,6 +21,9 @@ struct Config {
     std::string service_key;
     int early_join_minutes = 15;
     std::string cors_origin;
+    // Janus instances (WebSocket URLs) serving interviews; each interview goes to one of them,
+    // chosen from its id, so all its participants meet on the same instance. Empty: none named.
+    std::vector<std::string> janus_urls;
     unsigned threads = 4;
     std::string static_dir;  // --static-dir: the built web app; empty: API only
     bool help = false;

@@ -134,4 +134,15 @@ FinalCode InterviewService::get_final_code(std::string_view id) {
     return std::move(*fc);
 }
 
+std::string InterviewService::janus_url_for(std::string_view interview_id) const {
+    if (janus_urls_.empty()) {
+        return {};
+    }
+    std::uint64_t hash = 14695981039346656037ull;
+    for (char c : interview_id) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return janus_urls_[hash % janus_urls_.size()];
+}
+
 }  // namespace isvc

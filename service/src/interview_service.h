@@ -60,12 +60,20 @@ class InterviewService {
     }
     std::int64_t now() const { return clock_.now(); }
 
+    void set_janus_urls(std::vector<std::string> urls) { janus_urls_ = std::move(urls); }
+    // The Janus instance that serves an interview: the same for every participant and every
+    // call, derived from the id (FNV-1a), so no state is needed. Empty when none is configured.
+    // Adding or removing an instance reassigns some interviews: change the list between
+    // interviews, not during them.
+    std::string janus_url_for(std::string_view interview_id) const;
+
   private:
     void check_start(std::int64_t start, const char* field) const;
 
     Store& store_;
     const Clock& clock_;
     int early_join_minutes_;
+    std::vector<std::string> janus_urls_;
 };
 
 }  // namespace isvc

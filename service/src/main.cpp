@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
         isvc::SystemClock clock;
         isvc::RateLimiter limiter;
         isvc::InterviewService service(store, clock, config.early_join_minutes);
+        service.set_janus_urls(config.janus_urls);
         isvc::Api api(service, limiter,
                       isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin});
         std::unique_ptr<isvc::StaticSite> site;

@@ -15,6 +15,9 @@ JsonPtr interview_summary(const InterviewService& svc, const Interview& iv) {
     set_str(j.get(), "end", format_rfc3339(w.end));
     set_str(j.get(), "opens_at", format_rfc3339(w.opens_at));
     set_str(j.get(), "status", std::string(to_string(svc.status(iv))));
+    if (const std::string janus = svc.janus_url_for(iv.id); !janus.empty()) {
+        set_str(j.get(), "janus_url", janus);
+    }
     return j;
 }
 

@@ -4,7 +4,9 @@
 #include "sqlite.h"
 #include "test_support.h"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -327,6 +329,37 @@ TEST(ApiTokens, Cors) {
     EXPECT_EQ(plain.status, 204);
     EXPECT_EQ(plain.headers["allow"], "GET, OPTIONS");
     EXPECT_EQ(plain.headers.count("access-control-allow-origin"), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ApiTokens, EveryParticipantOfAnInterviewIsSentToTheSameJanus) {
+    Harness h;
+    const std::vector<std::string> urls = {"wss://janus-a.example/ws", "wss://janus-b.example/ws",
+                                           "wss://janus-c.example/ws"};
+    h.svc->set_janus_urls(urls);
+    std::map<std::string, int> used;
+    for (int i = 0; i < 12; ++i) {
+        Reply c = h.create();
+        const auto tokens = tokens_of(c);
+        const std::string id = c.str("id");
+        const std::string assigned = c.str("janus_url");
+        EXPECT_NE(std::find(urls.begin(), urls.end(), assigned), urls.end()) << assigned;
+        ++used[assigned];
+        for (const auto& token : tokens) {
+            Reply me = h.bearer("GET", "/v1/interviews/" + id + "/me", token);
+            EXPECT_EQ(me.str("interview.janus_url"), assigned);
+        }
+        Reply v = h.bearer("POST", "/v1/verify", kServiceKey,
+                           R"({"interview_id":")" + id + R"(","token":")" + tokens[0] + R"("})");
+        EXPECT_EQ(v.str("interview.janus_url"), assigned);
+    }
+    EXPECT_GE(used.size(), 2u);  // 12 interviews spread over the instances
+    h.svc->set_janus_urls({});
+    Reply c = h.create();
+    EXPECT_EQ(c.body.find("janus_url"), std::string::npos);  // none configured: not named
 }
 
 }  // namespace

@@ -156,3 +156,17 @@ TEST(Config, BinaryExitCodes) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, JanusUrlsAreRepeatableAndChecked) {
+    const Config c =
+        parse({"--janus-url", "wss://a.example/janus", "--janus-url=ws://10.0.0.2:8188"});
+    ASSERT_EQ(c.janus_urls.size(), 2u);
+    EXPECT_EQ(c.janus_urls[1], "ws://10.0.0.2:8188");
+    for (const char* bad : {"http://a.example", "wss://", "wss://a b", "wss://a/?token=x", "a"}) {
+        EXPECT_NE(error_of({"--janus-url", bad}).find("--janus-url"), std::string::npos) << bad;
+    }
+}
+
+}  // namespace

@@ -6,6 +6,8 @@ export interface InterviewInfo {
   end: string;
   opens_at: string;
   status: 'scheduled' | 'open' | 'ended' | 'cancelled';
+  /** The Janus instance serving this interview, when the service names one (docs/REST.md). */
+  janus_url?: string;
 }
 export type Role = 'applicant' | 'recruiter' | 'observer';
 export interface Participant {

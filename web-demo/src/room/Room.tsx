@@ -44,7 +44,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
   // one connection per room visit, created once media is settled (so the offer has its tracks)
   useEffect(() => {
     if (!media.settled) return;
-    const c = new RoomConnection(config.janusUrl, me.interview.id, token, media.binding, {
+    const c = new RoomConnection(me.interview.janus_url ?? config.janusUrl, me.interview.id, token, media.binding, {
       media: config.media !== false,
       iceServers: config.iceServers,
       serverNow: () => clock.now(),
