@@ -18,6 +18,7 @@ struct DocumentHub::Entry {
     std::uint64_t commits_since_snapshot = 0;
     std::vector<std::function<void(std::string, std::string, std::uint64_t)>> on_end;
     bool ended = false;
+    std::string end_reason = "interview_over";
 };
 
 class DocumentHub::Outbox : public room::DocumentOutbox {
@@ -191,21 +192,22 @@ void DocumentHub::drained(room::SessionKey key) {
     });
 }
 
-void DocumentHub::end_interview(const std::string& interview_id,
+void DocumentHub::end_interview(const std::string& interview_id, const std::string& reason,
                                 std::function<void(std::string, std::string, std::uint64_t)> done) {
-    loop_.post([this, interview_id, done = std::move(done)] {
+    loop_.post([this, interview_id, reason, done = std::move(done)] {
         auto it = entries_.find(interview_id);
         if (it == entries_.end()) {
             return;  // nobody had the document open: nothing new to hand over
         }
         Entry& entry = *it->second;
         entry.ended = true;
+        entry.end_reason = reason;
         if (store_) {
             store_->set_field(interview_id, "state", "ended", entry.expire_at);
         }
         if (entry.document && !entry.stale) {
             Outbox out(*this, entry);
-            entry.document->set_read_only(out);
+            entry.document->set_read_only(reason, out);
             if (done) {
                 done(entry.document->authority().document().utf8(), entry.document->language(),
                      entry.document->authority().revision());
@@ -286,7 +288,7 @@ void DocumentHub::loaded(const std::string& interview_id,
     }
     entry.on_end.clear();
     if (entry.ended) {
-        entry.document->set_read_only(out);
+        entry.document->set_read_only(entry.end_reason, out);
     }
     publish_summary(entry);
 }

@@ -67,7 +67,7 @@ class DocumentHub {
     void drained(room::SessionKey key);
     /// Makes the document read-only and hands its final text to `done` (on the hub's thread).
     void end_interview(
-        const std::string& interview_id,
+        const std::string& interview_id, const std::string& reason,
         std::function<void(std::string text, std::string language, std::uint64_t revision)> done);
 
     bool redis_up() const;

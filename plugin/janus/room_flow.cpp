@@ -167,7 +167,7 @@ void Runtime::close_due_rooms() {
         IV_LOG(LOG_INFO, "interview %s is over; closing its room", room.interview_id.c_str());
         const auto event = protocol::room_event("interview_over", room.interview_id, nullptr,
                                                 "the interview's time is over");
-        hand_over_final_code(room.interview_id);
+        hand_over_final_code(room.interview_id, "interview_over");
         for (const room::Member& member : room.members) {
             hub_->member_left(member.session);
             if (auto s = find(member.session)) {
@@ -190,7 +190,7 @@ void Runtime::end_room(const std::string& interview_id, const char* reason) {
         }
     }
     IV_LOG(LOG_INFO, "interview %s ended (%s)", interview_id.c_str(), reason);
-    hand_over_final_code(interview_id);
+    hand_over_final_code(interview_id, reason);
     const auto event = protocol::room_event("interview_ended", interview_id, nullptr, reason);
     for (const room::Member& member : members) {
         if (auto s = find(member.session)) {
@@ -200,24 +200,25 @@ void Runtime::end_room(const std::string& interview_id, const char* reason) {
     notify(nullptr, event.get());
 }
 
-void Runtime::hand_over_final_code(const std::string& interview_id) {
-    hub_->end_interview(interview_id, [this, interview_id](std::string text, std::string language,
-                                                           std::uint64_t revision) {
-        JsonPtr body(json_object());
-        json_object_set_new(body.get(), "code", json_stringn(text.data(), text.size()));
-        json_object_set_new(body.get(), "language", json_string(language.c_str()));
-        json_object_set_new(body.get(), "revision",
-                            json_integer(static_cast<json_int_t>(revision)));
-        service_->send("PUT", "/v1/interviews/" + interview_id + "/final-code",
-                       dump_compact(body.get()), [interview_id](adapters::HttpResponse r) {
-                           if (r.status != 200) {
-                               IV_LOG(LOG_WARN,
-                                      "final code of interview %s not taken by the service "
-                                      "(HTTP %ld %s); it stays in Redis until the keys expire",
-                                      interview_id.c_str(), r.status, r.error.c_str());
-                           }
-                       });
-    });
+void Runtime::hand_over_final_code(const std::string& interview_id, const char* reason) {
+    hub_->end_interview(
+        interview_id, reason,
+        [this, interview_id](std::string text, std::string language, std::uint64_t revision) {
+            JsonPtr body(json_object());
+            json_object_set_new(body.get(), "code", json_stringn(text.data(), text.size()));
+            json_object_set_new(body.get(), "language", json_string(language.c_str()));
+            json_object_set_new(body.get(), "revision",
+                                json_integer(static_cast<json_int_t>(revision)));
+            service_->send("PUT", "/v1/interviews/" + interview_id + "/final-code",
+                           dump_compact(body.get()), [interview_id](adapters::HttpResponse r) {
+                               if (r.status != 200) {
+                                   IV_LOG(LOG_WARN,
+                                          "final code of interview %s not taken by the service "
+                                          "(HTTP %ld %s); it stays in Redis until the keys expire",
+                                          interview_id.c_str(), r.status, r.error.c_str());
+                               }
+                           });
+        });
 }
 
 }  // namespace interview::janus

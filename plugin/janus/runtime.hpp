@@ -85,7 +85,7 @@ class Runtime {
     void leave_room(const SessionPtr& session, const char* reason, const std::string& transaction);
     void close_due_rooms();
     void end_room(const std::string& interview_id, const char* reason);
-    void hand_over_final_code(const std::string& interview_id);
+    void hand_over_final_code(const std::string& interview_id, const char* reason);
 
     // media.cpp: the PeerConnection (SDP answer)
     void connect(const SessionPtr& session, const std::string& transaction, const json_t* jsep);

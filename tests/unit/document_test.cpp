@@ -167,8 +167,10 @@ TEST_F(DocumentTest, ReadOnlyAndPausedRefuseEditsWithTheirOwnCodes) {
     EXPECT_EQ(json_integer_value(json_object_get(m[0].get(), "seq")), 1);
     doc_.set_paused(false, out_);
     EXPECT_EQ(type_of(out_.take(2)[0]), "resumed");
-    doc_.set_read_only(out_);
-    EXPECT_EQ(type_of(out_.take(2)[0]), "read_only");
+    doc_.set_read_only("ended_by_recruiter", out_);
+    auto ro = out_.take(2);
+    EXPECT_EQ(type_of(ro[0]), "read_only");
+    EXPECT_STREQ(json_string_value(json_object_get(ro[0].get(), "reason")), "ended_by_recruiter");
     doc_.on_text(1, op_msg("c1", 1, 0, R"(["x"])"), 0, out_);
     EXPECT_EQ(error_of(out_.take(1).back()), "read_only");
     EXPECT_TRUE(out_.commits.empty());

@@ -353,12 +353,12 @@ void Document::set_paused(bool paused, DocumentOutbox& out) {
     }
 }
 
-void Document::set_read_only(DocumentOutbox& out) {
+void Document::set_read_only(const std::string& reason, DocumentOutbox& out) {
     if (read_only_) {
         return;
     }
     read_only_ = true;
-    const std::string text = protocol::simple_text("read_only", "reason", "interview_over");
+    const std::string text = protocol::simple_text("read_only", "reason", reason.c_str());
     for (auto& [key, member] : members_) {
         send(key, member, text, out);
     }

@@ -67,8 +67,9 @@ class Document {
     void on_drained(SessionKey key, DocumentOutbox& out);
     /// Storage down (paused) or back. Paused refuses edits with storage_unavailable.
     void set_paused(bool paused, DocumentOutbox& out);
-    /// The interview ended: no more edits, everyone is told.
-    void set_read_only(DocumentOutbox& out);
+    /// The interview ended: no more edits, everyone is told why (`reason`, e.g.
+    /// "ended_by_recruiter" or "interview_over").
+    void set_read_only(const std::string& reason, DocumentOutbox& out);
 
     const std::string& interview_id() const { return interview_id_; }
     const ot::Authority& authority() const { return authority_; }

@@ -27,6 +27,10 @@ const EDITOR_OPTIONS = {
   renderWhitespace: 'selection',
   ariaLabel: 'Shared code editor',
   accessibilitySupport: 'auto',
+  // Monaco pastes and drops asynchronously and cancels silently if the text changes meanwhile
+  // (a remote edit arriving): the paste would be lost. Plain synchronous paste and drop.
+  pasteAs: { enabled: false },
+  dropIntoEditor: { enabled: false },
 } as const;
 
 const INITIAL: EditorStatus = {

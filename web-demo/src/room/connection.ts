@@ -372,6 +372,10 @@ export class RoomConnection implements DocChannel {
         this.teardown(false);
         this.set({ state: 'replaced', detail: 'You joined this interview from another tab or device.' });
         return;
+      case 'interview_ended':
+        // A recruiter (or an operator) ended it: the document is read-only, the room stays open.
+        this.set({ overReason: String(msg.reason ?? 'ended') });
+        return;
       case 'interview_over': {
         const reason = String(msg.reason ?? 'ended');
         this.set({ state: 'over', overReason: reason });

@@ -1,0 +1,219 @@
+// The room with two participants, each in their own browser, through the real Janus + plugin,
+// Redis and service: joining, typing at the same time (emoji, multi-cursor, a 50 KB clipboard
+// paste), the result equal everywhere and in Redis, own-edits-only undo, screenshots, and the
+// recruiter ending the interview. The steps share one interview and run in order.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  T, assertSameText, caretAt, editorValue, joinRoom, launch, redisDocument, schedule, screenshot, settle,
+  waitForContains, waitForText,
+} from './lib.mjs';
+
+/** Everyone shows `expected`, and so does the document rebuilt from Redis. */
+async function assertEverywhere(pages, expected, ivId) {
+  await Promise.all(pages.map((p) => waitForText(p, expected)));
+  const { head, texts } = await settle(pages);
+  for (const t of texts) {
+    assertSameText(t.shown, expected, 'the editor');
+    assertSameText(t.held, expected, 'the OT client (must hold what the editor shows)');
+  }
+  const stored = await redisDocument(ivId);
+  assert.equal(stored.head, head, 'Redis head = the revision every page is at');
+  assertSameText(stored.text, expected, 'the text rebuilt from Redis (snapshot + log)');
+  return head;
+}
+
+describe('room with a recruiter and an applicant', () => {
+  let iv, ada, rita; // ada: applicant, rita: recruiter
+  let A, R; // their pages
+  let expected;
+
+  before(async () => {
+    [iv, ada, rita] = await Promise.all([schedule({ startInMinutes: 1, title: 'Pairing on arrays' }), launch('applicant'), launch('recruiter')]);
+    A = ada.page;
+    R = rita.page;
+  });
+  after(async () => {
+    await Promise.all([ada?.close(), rita?.close()]);
+  });
+
+  test('both join: connected, the document loads over the data channel, each sees the other', async () => {
+    await Promise.all([joinRoom(A, iv, iv.applicant), joinRoom(R, iv, iv.recruiter)]);
+    for (const [page, other] of [[A, 'Rita Recruiter'], [R, 'Ada Applicant']]) {
+      await page.locator('.conn').getByText('Connected').waitFor();
+      const tile = page.locator('.tile:not(.self) figcaption');
+      await tile.getByText(other).waitFor();
+      assert.equal(await page.locator('.tile.self').count(), 1);
+      // the own camera (Chromium's fake device) plays in the self view
+      await page.waitForFunction(() => {
+        const v = document.querySelector('.tile.self video');
+        return v && !v.paused && v.readyState >= 2 && v.videoWidth > 0;
+      }, null, { timeout: T.short });
+    }
+    // count content-change events with several changes (multi-cursor typing gives such events)
+    await A.evaluate(() => {
+      window.__multiChangeEvents = 0;
+      window.__interviewEditors[0].editor.getModel().onDidChangeContent((e) => {
+        if (e.changes.length > 1) window.__multiChangeEvents++;
+      });
+    });
+    const [a, r] = [await editorValue(A), await editorValue(R)];
+    assert.equal(a, r);
+    assert.equal((await redisDocument(iv.id)).text, a);
+    expected = a;
+  });
+
+  test('both type at the same time (emoji, multi-cursor) and end with the same text, also in Redis', async () => {
+    // a scaffold first, typed by Ada alone: her section, then Rita's
+    const scaffold = '\n# applicant section;\n\n# recruiter section;\n';
+    await caretAt(A, -1);
+    await A.keyboard.type(scaffold);
+    expected += scaffold;
+    await waitForText(R, expected);
+
+    // both type at once: Ada into her section, Rita at the end
+    const ta = 'alpha = 1;\nbeta = 2;\ngamma = 3;\nsmile = 😀 and 👩‍💻 done;\n';
+    const tr = 'check: ünïcode ✓, thumbs 👍🏽, 中文;\nsum = alpha + beta;\n';
+    const atA = expected.indexOf('\n# recruiter section;');
+    await Promise.all([caretAt(A, atA), caretAt(R, -1)]);
+    await Promise.all([A.keyboard.type(ta), R.keyboard.type(tr)]);
+    expected = expected.slice(0, atA) + ta + expected.slice(atA) + tr;
+    await assertEverywhere([A, R], expected, iv.id);
+
+    // Ada edits three lines at once (three cursors, one keystroke = one event with three changes)
+    // while Rita keeps typing at the end
+    const lines = ['alpha = 1;', 'beta = 2;', 'gamma = 3;'];
+    const starts = lines.map((l) => expected.indexOf(l));
+    await A.evaluate((starts) => {
+      const { editor } = window.__interviewEditors[0];
+      const m = editor.getModel();
+      editor.setSelections(starts.map((o) => {
+        const p = m.getPositionAt(o);
+        return { selectionStartLineNumber: p.lineNumber, selectionStartColumn: p.column, positionLineNumber: p.lineNumber, positionColumn: p.column };
+      }));
+      editor.focus();
+    }, starts);
+    const more = 'more = 3;\n';
+    await Promise.all([A.keyboard.type('# '), R.keyboard.type(more)]);
+    for (const s of [...starts].reverse()) expected = expected.slice(0, s) + '# ' + expected.slice(s);
+    expected += more;
+    await assertEverywhere([A, R], expected, iv.id);
+    assert.ok((await A.evaluate(() => window.__multiChangeEvents)) >= 2, 'multi-cursor typing gave one event with several changes per key');
+  });
+
+  test('both typing at the very same spot converge to one text, also in Redis', async () => {
+    const at = expected.length; // both at the end
+    await Promise.all([caretAt(A, -1), caretAt(R, -1)]);
+    const [ta, tr] = ['ada:😀😀;', 'rita:✓✓;'];
+    await Promise.all([A.keyboard.type(ta), R.keyboard.type(tr)]);
+    const { head, texts } = await settle([A, R]);
+    const merged = texts[0].shown;
+    for (const t of texts) assertSameText(t.shown, merged, 'the editors');
+    // nothing lost or doubled: the two insertions interleave in some order, around the old text
+    assert.equal(merged.length, expected.length + ta.length + tr.length);
+    assert.equal(merged.slice(0, at), expected.slice(0, at));
+    assert.equal(merged.slice(at + ta.length + tr.length), expected.slice(at));
+    const inserted = [...merged.slice(at, at + ta.length + tr.length)].sort().join('');
+    assert.equal(inserted, [...(ta + tr)].sort().join(''));
+    const stored = await redisDocument(iv.id);
+    assertSameText(stored.text, merged, 'the text rebuilt from Redis');
+    assert.equal(stored.head, head);
+    expected = merged;
+  });
+
+  test('the language is shared, and the room shows both participants (screenshots)', async () => {
+    await R.locator('.editor-bar select').selectOption('python');
+    await A.waitForFunction(() => document.querySelector('.editor-bar select')?.value === 'python', null, { timeout: T.sync });
+    const shots = [];
+    for (const [page, name] of [[A, 'room-applicant'], [R, 'room-recruiter']]) {
+      await page.evaluate(() => window.__interviewEditors[0].editor.setScrollTop(0));
+      await page.locator('.tile:not(.self)').waitFor();
+      shots.push(await screenshot(page, name));
+    }
+    console.log(`screenshots: ${shots.join(', ')}`);
+  });
+
+  test('a 50 KB paste through the clipboard arrives whole, split into messages, while the other side types', async () => {
+    const rows = [];
+    let big = '';
+    for (let i = 0; big.length < 51_200; i++) {
+      rows.push(`row_${i} = "héllo wörld 😀 ${i}"  # ünïcode ✓;`);
+      big = rows.join('\n') + '\n';
+    }
+    // more than one data-channel message (60,000 bytes): the client must split it
+    assert.ok(Buffer.byteLength(big, 'utf8') > 60_000);
+    await R.evaluate((t) => navigator.clipboard.writeText(t), big);
+    await caretAt(R, -1);
+    const atA = expected.indexOf('\n# recruiter section;');
+    await caretAt(A, atA);
+    const sentBefore = await R.evaluate(() => window.__dcSent.length);
+    await R.keyboard.press('Control+V');
+    // Ada types as soon as the paste is in Rita's editor, while its operations are in flight.
+    // (Not before: Monaco's asynchronous paste handling drops the paste when a remote edit lands
+    // during it; see the report, web-demo/src/editor/CollaborativeEditor.tsx EDITOR_OPTIONS.)
+    await R.waitForFunction((n) => window.__interviewEditors[0].editor.getModel().getValueLength() >= n, expected.length + big.length, { timeout: T.short });
+    const ta = 'delta = 4;\n';
+    await A.keyboard.type(ta);
+    expected = expected.slice(0, atA) + ta + expected.slice(atA) + big;
+    await assertEverywhere([A, R], expected, iv.id);
+    const sizes = await R.evaluate((from) => window.__dcSent.slice(from), sentBefore);
+    assert.ok(Math.max(...sizes) <= 60_000, `a data-channel message of ${Math.max(...sizes)} bytes`);
+    const parts = sizes.filter((n) => n > 1000);
+    assert.ok(parts.length >= 2 && parts.reduce((a, b) => a + b, 0) > Buffer.byteLength(big, 'utf8'),
+      `the paste went out in several messages: ${sizes.join(', ')}`);
+  });
+
+  test('Ctrl+Z undoes only the own typing, not what the other typed before or after', async () => {
+    // a remote edit first, so Ada's next typing is an undo step of its own
+    await caretAt(R, -1);
+    await R.keyboard.type('by rita one;\n');
+    await waitForContains(A, 'by rita one;\n');
+    const atA = (await editorValue(A)).indexOf('\n# recruiter section;');
+    await caretAt(A, atA);
+    await A.keyboard.type('typo_by_ada;\n');
+    await settle([A, R]);
+    await caretAt(R, -1);
+    await R.keyboard.type('by rita two;\n');
+    await waitForContains(A, 'by rita two;\n');
+    const before = await editorValue(A);
+    assert.ok(before.includes('typo_by_ada;\n'));
+
+    await A.keyboard.press('Control+Z');
+    expected = before.replace('typo_by_ada;\n', '');
+    await assertEverywhere([A, R], expected, iv.id);
+    assert.ok(expected.includes('by rita one;\n') && expected.includes('by rita two;\n'));
+
+    // redo brings it back at the same place
+    await A.keyboard.press('Control+Shift+Z');
+    expected = before;
+    await assertEverywhere([A, R], expected, iv.id);
+  });
+
+  test('the recruiter ends the interview: both editors become read-only and say so', async () => {
+    const end = R.getByRole('button', { name: 'End interview' });
+    await end.click();
+    await R.getByRole('button', { name: 'End now' }).click();
+    for (const page of [A, R]) {
+      await page.locator('.editor-pane .editor-note').getByText(/ended.*read-only/).waitFor({ timeout: T.sync });
+      await page.locator('.banner').getByText(/ended.*read-only/).waitFor();
+      await page.waitForFunction(() => window.__interviewEditors[0].editor.getRawOptions().readOnly === true, null, { timeout: T.short });
+      assert.equal(await page.locator('.editor-bar select').isDisabled(), true);
+    }
+    assert.equal(await R.getByRole('button', { name: 'End interview' }).count(), 0);
+    // typing changes nothing, anywhere
+    const { head } = await settle([A, R]);
+    for (const page of [A, R]) {
+      await caretAt(page, 0);
+      await page.keyboard.type('zzz');
+      assertSameText(await editorValue(page), expected, 'a read-only editor');
+    }
+    const stored = await redisDocument(iv.id);
+    assertSameText(stored.text, expected, 'the text rebuilt from Redis');
+    assert.equal(stored.head, head);
+    console.log(`screenshot: ${await screenshot(A, 'room-ended-applicant')}`);
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual([...ada.errors, ...rita.errors], []);
+  });
+});
