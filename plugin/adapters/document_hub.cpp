@@ -244,7 +244,7 @@ void DocumentHub::loaded(const std::string& interview_id,
     const StoredDocument& stored = std::get<StoredDocument>(result);
     ot::LastSeqMap last_seq(stored.last_seq.begin(), stored.last_seq.end());
     std::vector<ot::LogEntry> log;
-    for (const StoredLogEntry& e : stored.log) {
+    for (const StoredOp& e : stored.log) {
         auto op = ot::operation_from_json_text(e.op_json, config_.document.authority.limits);
         if (!op.ok()) {
             entry.stale = true;
@@ -299,33 +299,30 @@ void DocumentHub::persist(const std::string& interview_id, const room::PendingCo
         return;
     }
     const std::int64_t expire_at = it->second->expire_at;
-    store_->commit(
-        interview_id,
-        StoreCommit{commit.revision, commit.op_json, commit.client_id, commit.seq, commit.author},
-        expire_at,
-        [this, interview_id, revision = commit.revision](CommitOutcome outcome,
-                                                         std::string detail) {
-            auto e = entries_.find(interview_id);
-            if (e == entries_.end()) {
-                return;
-            }
-            Entry& entry = *e->second;
-            if (outcome != CommitOutcome::committed) {
-                store_failed(interview_id, detail);
-                return;
-            }
-            if (!entry.document || entry.stale) {
-                return;
-            }
-            Outbox out(*this, entry);
-            entry.document->on_persisted(revision, out);
-            ++entry.commits_since_snapshot;
-            maybe_snapshot(entry);
-            publish_summary(entry);
-            if (entry.members.empty() && !entry.document->has_unconfirmed()) {
-                entries_.erase(e);
-            }
-        });
+    store_->commit(interview_id, commit, expire_at,
+                   [this, interview_id, revision = commit.revision](CommitOutcome outcome,
+                                                                    std::string detail) {
+                       auto e = entries_.find(interview_id);
+                       if (e == entries_.end()) {
+                           return;
+                       }
+                       Entry& entry = *e->second;
+                       if (outcome != CommitOutcome::committed) {
+                           store_failed(interview_id, detail);
+                           return;
+                       }
+                       if (!entry.document || entry.stale) {
+                           return;
+                       }
+                       Outbox out(*this, entry);
+                       entry.document->on_persisted(revision, out);
+                       ++entry.commits_since_snapshot;
+                       maybe_snapshot(entry);
+                       publish_summary(entry);
+                       if (entry.members.empty() && !entry.document->has_unconfirmed()) {
+                           entries_.erase(e);
+                       }
+                   });
 }
 
 void DocumentHub::maybe_snapshot(Entry& entry) {

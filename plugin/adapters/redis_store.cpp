@@ -311,7 +311,7 @@ void RedisStore::load(const std::string& id,
             if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) {
                 continue;
             }
-            StoredLogEntry e;
+            StoredOp e;
             const std::string entry_id = str(entry->element[0]);
             e.revision = to_u64(entry_id.substr(0, entry_id.find('-')));
             const redisReply* f = entry->element[1];
@@ -333,7 +333,7 @@ void RedisStore::load(const std::string& id,
     });
 }
 
-void RedisStore::commit(const std::string& id, const StoreCommit& c, std::int64_t expire_at,
+void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t expire_at,
                         std::function<void(CommitOutcome, std::string)> done) {
     impl_->command({"EVAL", kCommitScript, "3", doc_key(id), log_key(id), seqs_key(id),
                     std::to_string(c.revision), c.op_json, c.client_id, std::to_string(c.seq),

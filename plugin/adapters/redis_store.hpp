@@ -21,17 +21,13 @@
 #include <variant>
 #include <vector>
 
+#include "room/document.hpp"
 #include "secret_file.hpp"
 
 namespace interview::adapters {
 
-struct StoredLogEntry {
-    std::uint64_t revision = 0;
-    std::string op_json;
-    std::string client_id;
-    std::uint64_t seq = 0;
-    std::string author;
-};
+/// One committed operation as Redis keeps it: the same record the document hands to the store.
+using StoredOp = room::PendingCommit;
 
 struct StoredDocument {
     bool exists = false;
@@ -41,15 +37,7 @@ struct StoredDocument {
     std::string language;
     std::string state;
     std::vector<std::pair<std::string, std::uint64_t>> last_seq;
-    std::vector<StoredLogEntry> log;  ///< revision order, as kept (may start before the snapshot)
-};
-
-struct StoreCommit {
-    std::uint64_t revision = 0;
-    std::string op_json;
-    std::string client_id;
-    std::uint64_t seq = 0;
-    std::string author;
+    std::vector<StoredOp> log;  ///< revision order, as kept (may start before the snapshot)
 };
 
 enum class CommitOutcome { committed, conflict, failed };
@@ -74,7 +62,7 @@ class RedisStore {
     void load(const std::string& interview_id,
               std::function<void(std::variant<StoredDocument, std::string>)> done);
     /// `expire_at`: Unix seconds after which every key of the interview may go.
-    void commit(const std::string& interview_id, const StoreCommit& commit, std::int64_t expire_at,
+    void commit(const std::string& interview_id, const StoredOp& commit, std::int64_t expire_at,
                 std::function<void(CommitOutcome, std::string detail)> done);
     /// Stores `text` as the snapshot at `revision` (which must be committed) and trims the log
     /// to the entries from `keep_from` on.
