@@ -7,6 +7,10 @@
 
 namespace interview::adapters {
 
+namespace {
+constexpr unsigned kLoadRetryMs = 250;
+}  // namespace
+
 struct DocumentHub::Entry {
     std::string interview_id;
     std::optional<room::Document> document;
@@ -238,7 +242,10 @@ void DocumentHub::loaded(const std::string& interview_id,
     Entry& entry = *it->second;
     entry.loading = false;
     if (std::holds_alternative<std::string>(result)) {
-        entry.stale = true;  // retried when Redis is (back) up
+        // Redis may be up but not ready (still loading its append-only file answers LOADING),
+        // or gone again: try again shortly; a reconnect also retries every waiting entry.
+        entry.stale = true;
+        retry_load(interview_id);
         return;
     }
     const StoredDocument& stored = std::get<StoredDocument>(result);
@@ -291,6 +298,16 @@ void DocumentHub::loaded(const std::string& interview_id,
         entry.document->set_read_only(entry.end_reason, out);
     }
     publish_summary(entry);
+}
+
+void DocumentHub::retry_load(const std::string& interview_id) {
+    loop_.after(kLoadRetryMs, [this, interview_id] {
+        auto it = entries_.find(interview_id);
+        if (it != entries_.end() && !it->second->loading &&
+            (it->second->stale || !it->second->document)) {
+            load(interview_id);
+        }
+    });
 }
 
 void DocumentHub::persist(const std::string& interview_id, const room::PendingCommit& commit) {

@@ -79,6 +79,7 @@ class DocumentHub {
 
     // On the hub's thread only:
     void load(const std::string& interview_id);
+    void retry_load(const std::string& interview_id);
     void loaded(const std::string& interview_id, std::variant<StoredDocument, std::string> result);
     void deliver(Entry& entry, room::SessionKey key, const std::string& text);
     void persist(const std::string& interview_id, const room::PendingCommit& commit);
