@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Load generator of scripts/bench-relay.sh with werift (pure TypeScript WebRTC) peers in this
+// Node process; the peers and the measurement are in peers.js. Usage: node loadgen.js CONFIG.json
+//
+// Protocol with the orchestrator (run.py) on stdin/stdout, one JSON object a line:
+//   -> {"event":"ready", ...}            all peers connected and synced
+//   <- {"cmd":"phase","name":...,"rate":R,"warmup_s":W,"measure_s":D}
+//   -> {"event":"measure_start","name":...} after the warm-up (the orchestrator samples /proc, Redis)
+//   -> {"event":"measure_end","name":...}   (sampled again), then sending stops and in-flight
+//                                           messages drain
+//   -> {"event":"phase_result", ...}       latency records of the messages sent in the window
+//   <- {"cmd":"quit"}                     closes every peer and exits
+"use strict";
+
+const { RTCPeerConnection } = require("werift");
+const WebSocket = require("ws");
+const readline = require("readline");
+const { monitorEventLoopDelay } = require("perf_hooks");
+const { makeLoadGen } = require("./peers.js");
+
+const cfg = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+const log = (text) => process.stderr.write(`[loadgen ${cfg.tag || ""}] ${text}\n`);
+
+const lg = makeLoadGen({
+  RTCPeerConnection,
+  WebSocket,
+  emit: (obj) => process.stdout.write(JSON.stringify(obj) + "\n"),
+  log,
+  cpuUsage: (prev) => process.cpuUsage(prev),
+  loopMonitor: () => {
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    return { stop: () => {
+      h.disable();
+      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+    } };
+  },
+});
+
+async function main() {
+  const peers = await lg.connectAll(cfg);
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    const cmd = JSON.parse(line);
+    if (cmd.cmd === "phase") await lg.runPhase(peers, cmd);
+    else if (cmd.cmd === "quit") break;
+  }
+  await lg.closeAll(peers);
+  process.stdout.write(JSON.stringify({ event: "bye" }) + "\n");
+  process.exit(0);
+}
+
+process.on("unhandledRejection", (e) => log(`unhandled: ${e && e.stack || e}`));
+main().catch((e) => {
+  log(`fatal: ${e && e.stack || e}`);
+  process.stdout.write(JSON.stringify({ event: "fatal", error: String(e && e.message || e) }) + "\n");
+  process.exit(1);
+});
