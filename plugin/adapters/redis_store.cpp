@@ -3,8 +3,12 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <openssl/sha.h>
+
 #include <chrono>
+#include <cstring>
 #include <deque>
+#include <unordered_map>
 
 #include "redis_glib_source.h"
 
@@ -12,7 +16,8 @@ namespace interview::adapters {
 
 namespace {
 
-// KEYS: doc, log, seqs. ARGV: revision, op, client, seq, author, expire_at.
+// KEYS: doc, log, seqs. ARGV: revision, op, client, seq, author, expire_at (0: leave the
+// expiry as it is; refreshing it on every keystroke would triple the commands per edit).
 constexpr const char* kCommitScript = R"lua(
 local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
 local revision = tonumber(ARGV[1])
@@ -22,7 +27,9 @@ end
 redis.call('XADD', KEYS[2], ARGV[1] .. '-0', 'op', ARGV[2], 'client', ARGV[3], 'seq', ARGV[4], 'author', ARGV[5])
 redis.call('HSET', KEYS[1], 'head', ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
-for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[6]) end
+if ARGV[6] ~= '0' then
+  for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[6]) end
+end
 return revision
 )lua";
 
@@ -77,6 +84,9 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     unsigned backoff_ms = 100;
     std::deque<std::chrono::steady_clock::time_point> sent;  // one per command awaiting a reply
     GSource* watchdog = nullptr;
+    std::string commit_sha;  // SHA-1 of kCommitScript: commits go as EVALSHA after SCRIPT LOAD
+    // When each interview's key expiry was last refreshed by a commit.
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> expiry_refreshed;
 
     static Impl* of(const redisAsyncContext* c) { return static_cast<Impl*>(c->data); }
 
@@ -177,6 +187,9 @@ void RedisStore::Impl::connect() {
             }
         });
     }
+    // Load the commit script once per connection, so that each commit sends its SHA-1 instead
+    // of the script's text (a restarted Redis has forgotten it: this runs on every reconnect).
+    command({"SCRIPT", "LOAD", kCommitScript}, [](redisReply*) {});
 }
 
 void RedisStore::Impl::schedule_reconnect() {
@@ -243,6 +256,13 @@ RedisStore::RedisStore(GMainContext* context, Options options, StateCallback on_
     impl_->context = context;
     impl_->options = std::move(options);
     impl_->on_state = std::move(on_state);
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(kCommitScript), std::strlen(kCommitScript), digest);
+    static const char* hex = "0123456789abcdef";
+    for (unsigned char b : digest) {
+        impl_->commit_sha += hex[b >> 4];
+        impl_->commit_sha += hex[b & 15];
+    }
     impl_->watchdog = g_timeout_source_new(250);
     g_source_set_callback(impl_->watchdog, watchdog_cb, impl_.get(), nullptr);
     g_source_attach(impl_->watchdog, context);
@@ -335,22 +355,56 @@ void RedisStore::load(const std::string& id,
 
 void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t expire_at,
                         std::function<void(CommitOutcome, std::string)> done) {
-    impl_->command({"EVAL", kCommitScript, "3", doc_key(id), log_key(id), seqs_key(id),
-                    std::to_string(c.revision), c.op_json, c.client_id, std::to_string(c.seq),
-                    c.author, std::to_string(expire_at)},
-                   [done](redisReply* r) {
-                       if (r == nullptr) {
-                           done(CommitOutcome::failed, "redis connection lost");
-                       } else if (r->type == REDIS_REPLY_ERROR) {
-                           const std::string error(r->str, r->len);
-                           done(error.find("CONFLICT") != std::string::npos
-                                    ? CommitOutcome::conflict
-                                    : CommitOutcome::failed,
-                                error);
-                       } else {
-                           done(CommitOutcome::committed, {});
-                       }
-                   });
+    // The keys' expiry moves with the interview's end, which changes rarely: refresh it on the
+    // first commit and then at most once a minute.
+    const auto now = std::chrono::steady_clock::now();
+    auto refreshed = impl_->expiry_refreshed.find(id);
+    const bool refresh = refreshed == impl_->expiry_refreshed.end() ||
+                         now - refreshed->second > std::chrono::minutes(1);
+    if (refresh) {
+        impl_->expiry_refreshed[id] = now;
+    }
+    std::vector<std::string> args = {"EVALSHA",
+                                     impl_->commit_sha,
+                                     "3",
+                                     doc_key(id),
+                                     log_key(id),
+                                     seqs_key(id),
+                                     std::to_string(c.revision),
+                                     c.op_json,
+                                     c.client_id,
+                                     std::to_string(c.seq),
+                                     c.author,
+                                     refresh ? std::to_string(expire_at) : "0"};
+    auto impl = impl_;
+    auto finish = [impl, id, done](redisReply* r) {
+        if (r == nullptr) {
+            impl->expiry_refreshed.erase(id);
+            done(CommitOutcome::failed, "redis connection lost");
+        } else if (r->type == REDIS_REPLY_ERROR) {
+            impl->expiry_refreshed.erase(id);
+            const std::string error(r->str, r->len);
+            done(error.find("CONFLICT") != std::string::npos ? CommitOutcome::conflict
+                                                             : CommitOutcome::failed,
+                 error);
+        } else {
+            done(CommitOutcome::committed, {});
+        }
+    };
+    impl_->command(args, [impl, args, finish](redisReply* r) mutable {
+        if (r != nullptr && r->type == REDIS_REPLY_ERROR &&
+            std::string(r->str, r->len).rfind("NOSCRIPT", 0) == 0) {
+            // The script was flushed since this connection loaded it: send its text. The
+            // compare-and-append keeps the log in order whatever happens meanwhile: a commit
+            // that arrives out of turn fails with CONFLICT and the document reloads.
+            args[0] = "EVAL";
+            args[1] = kCommitScript;
+            impl->command({"SCRIPT", "LOAD", kCommitScript}, [](redisReply*) {});
+            impl->command(args, finish);
+            return;
+        }
+        finish(r);
+    });
 }
 
 void RedisStore::save_snapshot(const std::string& id, std::uint64_t revision,

@@ -385,3 +385,28 @@ def test_bad_data_channel_input_is_refused_and_changes_nothing(workdir, service,
         run(body())
     finally:
         assert j.stop() == 0
+
+
+def test_a_flushed_commit_script_is_sent_again(relay, service, redis):
+    """Commits go as EVALSHA of a script loaded per connection; if an operator flushes Redis's
+    scripts, commits fall back to the script's text and nothing is lost."""
+    rng = random.Random(SEED + 5)
+    iv = service.schedule(start_in_minutes=0)
+
+    async def body():
+        a = Peer(relay.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
+        b = Peer(relay.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="b")
+        try:
+            await a.connect()
+            await b.connect()
+            await type_concurrently([a, b], rng, 20)
+            await settle([a, b])
+            assert redis.command("SCRIPT", "FLUSH") == "OK"
+            await type_concurrently([a, b], rng, 20)
+            await settle([a, b])
+            assert a.client.text == b.client.text == redis_text(redis, iv["id"])[0]
+            assert_acked_exactly_once([a, b], redis, iv["id"])
+        finally:
+            for p in (a, b):
+                await p.close()
+    run(body())
