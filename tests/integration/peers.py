@@ -5,6 +5,7 @@ document protocol (ot_client.DocClient)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import uuid
@@ -192,3 +193,19 @@ class Peer:
             await self.pc.close()
         if self.janus:
             await self.janus.close()
+
+
+@contextlib.asynccontextmanager
+async def joined_peers(janus_url: str, interview: dict, roles=("applicant", "recruiter")):
+    """Peers of the given roles (the first token of each), joined with their data channel open;
+    closed again on the way out, whatever happened."""
+    peers = [Peer(janus_url, interview["id"], interview["tokens"][role][0], name=role[0])
+             for role in roles]
+    try:
+        for p in peers:
+            joined = await p.connect()
+            assert joined["interview"] == "joined", joined
+        yield peers
+    finally:
+        for p in peers:
+            await p.close()

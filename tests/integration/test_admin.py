@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from conftest import run
-from peers import Peer
+from peers import Peer, joined_peers
 from stack import Janus, plugin_data
 from test_relay import redis, redis_text, settle, type_concurrently  # noqa: F401 (fixture)
 
@@ -95,11 +95,7 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
     rng = random.Random(7)
 
     async def body():
-        a = Peer(operated.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        r = Peer(operated.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="r")
-        try:
-            await a.connect()
-            await r.connect()
+        async with joined_peers(operated.ws_url, iv) as (a, r):
             await type_concurrently([a, r], rng, 10)
             await settle([a, r])
             reply = admin(operated, {"request": "list_interviews"})
@@ -140,9 +136,6 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
             # a wrong admin secret is refused by Janus before the plugin sees anything
             reply = admin(operated, {"request": "list_interviews"}, secret="wrong")
             assert reply["janus"] == "error"
-        finally:
-            for p in (a, r):
-                await p.close()
     run(body())
     # the plugin's events reached the event handler, without any token
     events.wait_for(lambda evs: {"participant_joined", "participant_left",
@@ -180,11 +173,7 @@ def test_a_second_janus_takes_over_after_the_first_is_killed(workdir, service, s
                    plugin_settings={"max_ops_per_second": 100000}).start()
 
     async def body():
-        a = Peer(first.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        r = Peer(first.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="r")
-        try:
-            await a.connect()
-            await r.connect()
+        async with joined_peers(first.ws_url, iv) as (a, r):
             await type_concurrently([a, r], rng, 60)
             await settle([a, r])
             revision, text = a.client.revision, a.client.text
@@ -199,9 +188,6 @@ def test_a_second_janus_takes_over_after_the_first_is_killed(workdir, service, s
             await settle([a, r])
             assert a.client.revision > revision
             assert a.client.text == r.client.text == redis_text(redis, iv["id"])[0]
-        finally:
-            for p in (a, r):
-                await p.close()
     try:
         run(body())
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run
 from ot_client import apply
-from peers import Peer
+from peers import Peer, joined_peers
 from stack import Janus, Redis, Service, plugin_data
 
 SEED = random.randrange(1 << 30)
@@ -176,11 +176,7 @@ def test_end_interview_makes_the_document_read_only_and_hands_it_to_the_service(
     iv = service.schedule(start_in_minutes=0)
 
     async def body():
-        a = Peer(relay.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        r = Peer(relay.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="r")
-        try:
-            await a.connect()
-            await r.connect()
+        async with joined_peers(relay.ws_url, iv) as (a, r):
             await type_concurrently([a, r], rng, 20)
             await settle([a, r])
             # the applicant may not end it
@@ -204,9 +200,6 @@ def test_end_interview_makes_the_document_read_only_and_hands_it_to_the_service(
             assert got is not None
             assert got["code"] == r.client.text
             assert got["revision"] == r.client.revision
-        finally:
-            for p in (a, r):
-                await p.close()
     run(body())
 
 
@@ -236,11 +229,7 @@ def test_kill_9_of_janus_loses_no_acknowledged_edit(workdir, service, service_ke
               plugin_settings={"max_ops_per_second": 100000, "snapshot_every": 40}).start()
 
     async def body():
-        a = Peer(j.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        b = Peer(j.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="b")
-        try:
-            await a.connect()
-            await b.connect()
+        async with joined_peers(j.ws_url, iv) as (a, b):
             typing = asyncio.ensure_future(typing_through([a, b], rng, 400))
             await a.wait_for(lambda q: len(q.client.acked) >= 100, 30)
             j.stop(signal.SIGKILL)  # in the middle of typing: ops in flight are lost with it
@@ -258,9 +247,6 @@ def test_kill_9_of_janus_loses_no_acknowledged_edit(workdir, service, service_ke
             assert_acked_exactly_once([a, b], redis, iv["id"])
             for p in (a, b):
                 assert p.client.acked[:len(acked_before[p.name])] == acked_before[p.name]
-        finally:
-            for p in (a, b):
-                await p.close()
     try:
         run(body())
     finally:
@@ -272,11 +258,7 @@ def test_redis_restart_pauses_and_resumes_edits_losing_nothing(relay, service, r
     iv = service.schedule(start_in_minutes=0)
 
     async def body():
-        a = Peer(relay.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        b = Peer(relay.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="b")
-        try:
-            await a.connect()
-            await b.connect()
+        async with joined_peers(relay.ws_url, iv) as (a, b):
             typing = asyncio.ensure_future(typing_through([a, b], rng, 300))
             await a.wait_for(lambda q: len(q.client.acked) >= 60, 30)
             redis.stop()
@@ -294,9 +276,6 @@ def test_redis_restart_pauses_and_resumes_edits_losing_nothing(relay, service, r
             assert_acked_exactly_once([a, b], redis, iv["id"])
             refused = [e for p in (a, b) for e in p.errors]
             assert all(e["error"] == "storage_unavailable" for e in refused), refused
-        finally:
-            for p in (a, b):
-                await p.close()
     run(body())
 
 
@@ -394,11 +373,7 @@ def test_a_flushed_commit_script_is_sent_again(relay, service, redis):
     iv = service.schedule(start_in_minutes=0)
 
     async def body():
-        a = Peer(relay.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
-        b = Peer(relay.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="b")
-        try:
-            await a.connect()
-            await b.connect()
+        async with joined_peers(relay.ws_url, iv) as (a, b):
             await type_concurrently([a, b], rng, 20)
             await settle([a, b])
             assert redis.command("SCRIPT", "FLUSH") == "OK"
@@ -406,7 +381,4 @@ def test_a_flushed_commit_script_is_sent_again(relay, service, redis):
             await settle([a, b])
             assert a.client.text == b.client.text == redis_text(redis, iv["id"])[0]
             assert_acked_exactly_once([a, b], redis, iv["id"])
-        finally:
-            for p in (a, b):
-                await p.close()
     run(body())
