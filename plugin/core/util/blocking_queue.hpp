@@ -26,19 +26,8 @@ class BlockingQueue {
         return true;
     }
 
-    /// Waits for an item; returns nullopt when the queue is closed and drained.
-    std::optional<T> pop() {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [this] { return closed_ || !items_.empty(); });
-        if (items_.empty()) {
-            return std::nullopt;
-        }
-        T item = std::move(items_.front());
-        items_.pop_front();
-        return item;
-    }
-
-    /// Like pop(), but gives up after `timeout`: nullopt then means "nothing yet" unless closed().
+    /// Waits up to `timeout` for an item; nullopt means "nothing yet" (or, once closed(),
+    /// nothing more).
     std::optional<T> pop_for(std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);
         ready_.wait_for(lock, timeout, [this] { return closed_ || !items_.empty(); });
