@@ -53,11 +53,11 @@ janus_plugin_result* plugin_handle_message(janus_plugin_session* handle, char* t
                                            json_t* message, json_t* jsep);
 json_t* plugin_handle_admin_message(json_t* message);
 void plugin_setup_media(janus_plugin_session* handle);
-void plugin_incoming_rtp(janus_plugin_session*, janus_plugin_rtp*) {}
-void plugin_incoming_rtcp(janus_plugin_session*, janus_plugin_rtcp*) {}
+void plugin_incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet);
+void plugin_incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet);
 void plugin_incoming_data(janus_plugin_session* handle, janus_plugin_data* packet);
 void plugin_data_ready(janus_plugin_session* handle);
-void plugin_slow_link(janus_plugin_session*, int, gboolean, gboolean) {}
+void plugin_slow_link(janus_plugin_session* handle, int mindex, gboolean video, gboolean uplink);
 void plugin_hangup_media(janus_plugin_session* handle);
 void plugin_destroy_session(janus_plugin_session* handle, int* error);
 json_t* plugin_query_session(janus_plugin_session* handle);
@@ -193,44 +193,48 @@ json_t* plugin_query_session(janus_plugin_session* handle) {
     }
 }
 
-void plugin_setup_media(janus_plugin_session* handle) {
-    if (auto* rt = runtime(); rt != nullptr && handle != nullptr) {
-        try {
-            rt->setup_media(handle);
-        } catch (const std::exception& e) {
-            IV_LOG(LOG_ERR, "setup_media: %s", e.what());
-        }
+/// Runs a media-thread callback on the runtime, if it is running; nothing may escape into Janus.
+template <typename Call>
+void on_media_thread(const char* what, janus_plugin_session* handle, Call&& call) {
+    auto* rt = runtime();
+    if (rt == nullptr || handle == nullptr) {
+        return;
     }
+    try {
+        call(*rt);
+    } catch (const std::exception& e) {
+        IV_LOG(LOG_ERR, "%s: %s", what, e.what());
+    }
+}
+
+void plugin_setup_media(janus_plugin_session* handle) {
+    on_media_thread("setup_media", handle, [&](auto& rt) { rt.setup_media(handle); });
 }
 
 void plugin_hangup_media(janus_plugin_session* handle) {
-    if (auto* rt = runtime(); rt != nullptr && handle != nullptr) {
-        try {
-            rt->hangup_media(handle);
-        } catch (const std::exception& e) {
-            IV_LOG(LOG_ERR, "hangup_media: %s", e.what());
-        }
-    }
+    on_media_thread("hangup_media", handle, [&](auto& rt) { rt.hangup_media(handle); });
+}
+
+void plugin_incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet) {
+    on_media_thread("incoming_rtp", handle, [&](auto& rt) { rt.incoming_rtp(handle, packet); });
+}
+
+void plugin_incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet) {
+    on_media_thread("incoming_rtcp", handle, [&](auto& rt) { rt.incoming_rtcp(handle, packet); });
+}
+
+void plugin_slow_link(janus_plugin_session* handle, int mindex, gboolean video, gboolean uplink) {
+    on_media_thread("slow_link", handle, [&](auto& rt) {
+        rt.slow_link(handle, mindex, video != FALSE, uplink != FALSE);
+    });
 }
 
 void plugin_incoming_data(janus_plugin_session* handle, janus_plugin_data* packet) {
-    if (auto* rt = runtime(); rt != nullptr && handle != nullptr) {
-        try {
-            rt->incoming_data(handle, packet);
-        } catch (const std::exception& e) {
-            IV_LOG(LOG_ERR, "incoming_data: %s", e.what());
-        }
-    }
+    on_media_thread("incoming_data", handle, [&](auto& rt) { rt.incoming_data(handle, packet); });
 }
 
 void plugin_data_ready(janus_plugin_session* handle) {
-    if (auto* rt = runtime(); rt != nullptr && handle != nullptr) {
-        try {
-            rt->data_ready(handle);
-        } catch (const std::exception& e) {
-            IV_LOG(LOG_ERR, "data_ready: %s", e.what());
-        }
-    }
+    on_media_thread("data_ready", handle, [&](auto& rt) { rt.data_ready(handle); });
 }
 
 }  // namespace

@@ -114,7 +114,9 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
             gateway_->close_pc(old->handle());
         }
     }
-    push_event(*session, transaction, protocol::joined_event(v, window, joined.others, at).get());
+    push_event(
+        *session, transaction,
+        protocol::joined_event(v, window, joined.others, at, settings_.max_participants).get());
     const auto event = protocol::room_event("participant_joined", v.interview_id, &v.participant,
                                             joined.replaced ? "rejoined" : nullptr);
     for (const room::Member& other : joined.others) {
@@ -133,6 +135,11 @@ void Runtime::leave_room(const SessionPtr& session, const char* reason,
         left = rooms_.leave(session->key());
     }
     session->set_membership(std::nullopt);
+    // Leaving ends the handle's media too: nobody keeps seeing someone who left.
+    drop_media(*session);
+    if (session->has_pc() && !session->destroyed()) {
+        gateway_->close_pc(session->handle());
+    }
     if (!left) {
         return;
     }

@@ -101,9 +101,14 @@ Runtime::~Runtime() {
     if (worker_.joinable()) {
         worker_.join();
     }
+    {
+        std::lock_guard lock(media_rooms_mutex_);
+        media_rooms_.clear();
+    }
     std::lock_guard lock(sessions_mutex_);
     for (auto& [handle, session] : sessions_) {
         session->mark_destroyed();
+        session->set_media_room(nullptr);
         handle->plugin_handle = nullptr;
     }
     sessions_.clear();
@@ -217,6 +222,8 @@ void Runtime::handle_request(const SessionPtr& session, const std::string& trans
         leave_room(session, "left", transaction);
     } else if (std::holds_alternative<protocol::ConnectRequest>(request)) {
         connect(session, transaction, jsep);
+    } else if (auto* configure_request = std::get_if<protocol::ConfigureRequest>(&request)) {
+        configure(session, transaction, *configure_request);
     } else if (std::holds_alternative<protocol::EndInterviewRequest>(request)) {
         const auto member = session->membership();
         if (!access::may_end_interview(member->participant.role)) {
@@ -292,18 +299,6 @@ void Runtime::notify(const Session* session, const json_t* event) {
 json_t* Runtime::query_session(janus_plugin_session* handle) {
     auto session = find(handle);
     return session ? session->query() : nullptr;
-}
-
-void Runtime::setup_media(janus_plugin_session* handle) {
-    if (auto session = find(handle)) {
-        session->set_media_up(true);
-    }
-}
-
-void Runtime::hangup_media(janus_plugin_session* handle) {
-    if (auto session = find(handle)) {
-        session->set_media_up(false);
-    }
 }
 
 void Runtime::incoming_data(janus_plugin_session* handle, janus_plugin_data* packet) {

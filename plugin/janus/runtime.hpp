@@ -19,6 +19,7 @@
 #include "janus_api.hpp"
 #include "json_ptr.hpp"
 #include "json_text.hpp"
+#include "live_media_room.hpp"
 #include "protocol/requests.hpp"
 #include "room/registry.hpp"
 #include "secret_file.hpp"
@@ -49,6 +50,9 @@ class Runtime {
     json_t* query_session(janus_plugin_session* handle);
     void setup_media(janus_plugin_session* handle);
     void hangup_media(janus_plugin_session* handle);
+    void incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet);
+    void incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet);
+    void slow_link(janus_plugin_session* handle, int mindex, bool video, bool uplink);
     void incoming_data(janus_plugin_session* handle, janus_plugin_data* packet);
     void data_ready(janus_plugin_session* handle);
 
@@ -92,6 +96,17 @@ class Runtime {
     void refuse_offer(const Session& session, const std::string& transaction,
                       const protocol::ApiError& error);
 
+    // media_relay.cpp: the media room, forwarding, RTCP
+    struct MediaEffects;
+    MediaEffects collect(LiveMediaRoom& room, const media::MediaChanges& changes);
+    void deliver(const MediaEffects& effects);
+    void register_media(const SessionPtr& session, const std::string& interview_id,
+                        media::PeerMedia peer);
+    void start_media(Session& session);
+    void drop_media(Session& session);
+    void configure(const SessionPtr& session, const std::string& transaction,
+                   const protocol::ConfigureRequest& request);
+
     void push_event(const Session& session, const std::string& transaction, const json_t* event,
                     const json_t* jsep = nullptr);
     void push_error(const Session& session, const std::string& transaction,
@@ -112,6 +127,9 @@ class Runtime {
     std::mutex rooms_mutex_;
     room::Registry rooms_;          // guarded by rooms_mutex_
     access::VerifyCache verified_;  // guarded by rooms_mutex_
+
+    std::mutex media_rooms_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<LiveMediaRoom>> media_rooms_;
 
     util::BlockingQueue<Task> tasks_;
     DataSink sink_{*this};

@@ -20,6 +20,16 @@ void Session::set_membership(std::optional<Membership> membership) {
     membership_ = std::move(membership);
 }
 
+std::shared_ptr<LiveMediaRoom> Session::media_room() const {
+    std::lock_guard lock(mutex_);
+    return media_room_;
+}
+
+void Session::set_media_room(std::shared_ptr<LiveMediaRoom> room) {
+    std::lock_guard lock(mutex_);
+    media_room_ = std::move(room);
+}
+
 json_t* Session::query() const {
     json_t* info = json_object();
     const auto member = membership();
@@ -31,6 +41,7 @@ json_t* Session::query() const {
         json_object_set_new(info, "role", json_string(access::role_name(member->participant.role)));
     }
     json_object_set_new(info, "media", json_boolean(media_up()));
+    json_object_set_new(info, "peer_connection", json_boolean(has_pc()));
     json_object_set_new(info, "destroyed", json_boolean(destroyed()));
     const auto created_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(created_.time_since_epoch()).count();

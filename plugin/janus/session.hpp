@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include "room/registry.hpp"
 
 namespace interview::janus {
+
+struct LiveMediaRoom;
 
 /// Who a joined handle is, in which interview.
 struct Membership {
@@ -41,6 +44,16 @@ class Session {
     bool media_up() const { return media_up_.load(); }
     void set_media_up(bool up) { media_up_.store(up); }
 
+    /// The handle has a PeerConnection, or its offer is being answered: a second `connect` is
+    /// refused until Janus reports the hangup.
+    bool begin_connect() { return !has_pc_.exchange(true); }
+    void end_connect() { has_pc_.store(false); }
+    bool has_pc() const { return has_pc_.load(); }
+
+    /// The media room this handle's connect registered it in (nullptr before and after).
+    std::shared_ptr<LiveMediaRoom> media_room() const;
+    void set_media_room(std::shared_ptr<LiveMediaRoom> room);
+
     /// A join is being verified: a second join on the same handle waits its turn.
     bool begin_join() { return !joining_.exchange(true); }
     void end_join() { joining_.store(false); }
@@ -57,9 +70,11 @@ class Session {
     std::atomic<bool> destroyed_{false};
     std::atomic<bool> media_up_{false};
     std::atomic<bool> joining_{false};
+    std::atomic<bool> has_pc_{false};
     std::atomic<std::size_t> queued_bytes_{0};
     mutable std::mutex mutex_;
-    std::optional<Membership> membership_;  // guarded by mutex_
+    std::optional<Membership> membership_;       // guarded by mutex_
+    std::shared_ptr<LiveMediaRoom> media_room_;  // guarded by mutex_
     const std::chrono::system_clock::time_point created_ = std::chrono::system_clock::now();
 };
 

@@ -204,8 +204,24 @@ static void test_lifecycle(void **state) {
     assert_error(admin, 462, "invalid_field");
     json_decref(admin);
 
-    /* media callbacks with the handle attached do not crash */
+    /* media callbacks with the handle attached do not crash, whatever the packets hold */
     plugin->setup_media(handle);
+    char rtp_bytes[] = {(char)0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4};
+    janus_plugin_rtp rtp = {.mindex = 0, .video = TRUE, .buffer = rtp_bytes, .length = 16};
+    plugin->incoming_rtp(handle, &rtp);
+    rtp.length = 3;
+    plugin->incoming_rtp(handle, &rtp);
+    rtp.buffer = NULL;
+    plugin->incoming_rtp(handle, &rtp);
+    plugin->incoming_rtp(handle, NULL);
+    char pli[40] = {(char)0x81, (char)206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2};
+    janus_plugin_rtcp rtcp = {.mindex = 1, .video = TRUE, .buffer = pli, .length = 12};
+    plugin->incoming_rtcp(handle, &rtcp);
+    rtcp.length = 40; /* claims more than the block holds */
+    pli[3] = 40;
+    plugin->incoming_rtcp(handle, &rtcp);
+    plugin->incoming_rtcp(handle, NULL);
+    plugin->slow_link(handle, 1, TRUE, TRUE);
     plugin->hangup_media(handle);
 
     plugin->destroy_session(handle, &error);

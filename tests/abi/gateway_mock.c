@@ -171,5 +171,6 @@ int janus_sdp_generate_answer_mline(janus_sdp *offer, janus_sdp *answer, janus_s
                                     ...) {
     return -1;
 }
+int janus_sdp_get_codec_pt(janus_sdp *sdp, int index, const char *codec) { return -1; }
 char *janus_sdp_write(janus_sdp *sdp) { return NULL; }
 void janus_sdp_destroy(janus_sdp *sdp) {}

@@ -122,6 +122,9 @@ TEST(Settings, ReadsEveryOptionalSetting) {
         grace_minutes = 0
         max_participants = 16
         notify_events = false
+        video_codec = "h264"
+        video_bitrate_cap = 300000
+        keyframe_min_interval_ms = 1000
     })");
     EXPECT_EQ(s.service_url, "https://svc.example:9443/base");  // trailing slash trimmed
     EXPECT_EQ(s.service_timeout_ms, 500);
@@ -130,6 +133,9 @@ TEST(Settings, ReadsEveryOptionalSetting) {
     EXPECT_EQ(s.grace_minutes, 0);
     EXPECT_EQ(s.max_participants, 16);
     EXPECT_FALSE(s.notify_events);
+    EXPECT_EQ(s.video_codec, "h264");
+    EXPECT_EQ(s.video_bitrate_cap, 300000);
+    EXPECT_EQ(s.keyframe_min_interval_ms, 1000);
 }
 
 TEST(Settings, EveryBadSettingIsNamed) {
@@ -154,6 +160,10 @@ TEST(Settings, EveryBadSettingIsNamed) {
         {with("max_participants = 1"), "general.max_participants", "between 2 and 16"},
         {with("service_timeout_ms = 99"), "general.service_timeout_ms", "between 100"},
         {with("notify_events = 1"), "general.notify_events", "true or false"},
+        {with("video_codec = \"vp9\""), "general.video_codec", "\"vp8\" or \"h264\""},
+        {with("video_codec = 8"), "general.video_codec", "expected a string"},
+        {with("video_bitrate_cap = 1000"), "general.video_bitrate_cap", "between 64000"},
+        {with("keyframe_min_interval_ms = 0"), "general.keyframe_min_interval_ms", "between 100"},
         {with("early_join_minute = 15"), "general.early_join_minute", "unknown setting"},
         {"general: { service_url = \"http://x\"\n service_key_file = \"k\" }\nredis: { a = 1 }",
          "redis", "unknown group"},

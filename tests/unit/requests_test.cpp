@@ -94,6 +94,19 @@ TEST(Requests, InterviewIdAndTokenShapes) {
     EXPECT_FALSE(is_plausible_token(std::string(20, '+')));
 }
 
+TEST(Requests, ConfigureTakesBooleansAndNeedsOne) {
+    auto value = json(R"({"request":"configure","audio":false})");
+    auto r = parse_request(value.get());
+    ASSERT_TRUE(std::holds_alternative<Request>(r));
+    const auto& c = std::get<ConfigureRequest>(std::get<Request>(r));
+    EXPECT_EQ(c.audio, std::optional<bool>(false));
+    EXPECT_FALSE(c.video);
+    EXPECT_EQ(request_name(std::get<Request>(r)), std::string("configure"));
+    EXPECT_EQ(must_fail(R"({"request":"configure"})").code, ErrorCode::missing_field);
+    EXPECT_EQ(must_fail(R"({"request":"configure","video":1})").code, ErrorCode::invalid_field);
+    EXPECT_EQ(must_fail(R"({"request":"configure","audio":"off"})").code, ErrorCode::invalid_field);
+}
+
 TEST(Errors, EventCarriesCodeNameAndMessage) {
     auto event = error_event({ErrorCode::too_early, "opens at 10:45"});
     EXPECT_STREQ(json_string_value(json_object_get(event.get(), "interview")), "error");

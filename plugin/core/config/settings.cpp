@@ -32,6 +32,8 @@ const IntRule kIntRules[] = {
     {"max_document_bytes", &Settings::max_document_bytes, 1024, 16 * 1048576},
     {"max_ops_per_second", &Settings::max_ops_per_second, 1, 100000},
     {"outbound_queue_bytes", &Settings::outbound_queue_bytes, 65536, 256 * 1048576},
+    {"video_bitrate_cap", &Settings::video_bitrate_cap, 64000, 20000000},
+    {"keyframe_min_interval_ms", &Settings::keyframe_min_interval_ms, 100, 10000},
 };
 
 std::string full_name(const std::string& name) {
@@ -160,6 +162,15 @@ std::variant<Settings, SettingError> settings_from_config(const ConfigFile& file
                             "must be 1 to 32 characters of a-z 0-9 + # . -"};
     }
 
+    if (auto r = take_string("video_codec", out.video_codec, false);
+        std::holds_alternative<SettingError>(r)) {
+        return std::get<SettingError>(r);
+    }
+    if (out.video_codec != "vp8" && out.video_codec != "h264") {
+        return SettingError{full_name("video_codec"), "must be \"vp8\" or \"h264\", got '" +
+                                                          out.video_codec.substr(0, 32) + "'"};
+    }
+
     for (const IntRule& rule : kIntRules) {
         const Setting* s = file.find(kGroup, rule.name);
         known.erase(rule.name);
@@ -223,6 +234,10 @@ JsonPtr Settings::to_json() const {
     json_object_set_new(obj.get(), "max_ops_per_second", json_integer(max_ops_per_second));
     json_object_set_new(obj.get(), "outbound_queue_bytes", json_integer(outbound_queue_bytes));
     json_object_set_new(obj.get(), "default_language", json_string(default_language.c_str()));
+    json_object_set_new(obj.get(), "video_codec", json_string(video_codec.c_str()));
+    json_object_set_new(obj.get(), "video_bitrate_cap", json_integer(video_bitrate_cap));
+    json_object_set_new(obj.get(), "keyframe_min_interval_ms",
+                        json_integer(keyframe_min_interval_ms));
     return obj;
 }
 

@@ -37,6 +37,11 @@ struct Settings {
     int outbound_queue_bytes = 1048576;  ///< per participant; beyond it, a snapshot replaces ops
     std::string default_language = "python";
 
+    // Audio and video
+    std::string video_codec = "vp8";     ///< "vp8" or "h264": every camera in a room uses it
+    int video_bitrate_cap = 1000000;     ///< REMB sent to each publisher, bits per second
+    int keyframe_min_interval_ms = 500;  ///< PLIs to one publisher at most this often
+
     /// The settings as JSON for `info` and the startup log. Secrets are never included: the key
     /// file's path is shown, its content is not even loaded here.
     JsonPtr to_json() const;

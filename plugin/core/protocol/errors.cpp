@@ -16,6 +16,10 @@ const char* error_name(ErrorCode code) {
             return "not_joined";
         case ErrorCode::already_joined:
             return "already_joined";
+        case ErrorCode::already_connected:
+            return "already_connected";
+        case ErrorCode::not_connected:
+            return "not_connected";
         case ErrorCode::unknown_interview:
             return "unknown_interview";
         case ErrorCode::invalid_token:

@@ -17,6 +17,8 @@ enum class ErrorCode : int {
     unknown_request = 463,        ///< "request" names nothing this plugin knows
     not_joined = 464,             ///< this request needs a successful join first
     already_joined = 465,         ///< this handle has joined already
+    already_connected = 466,      ///< connect on a handle with a PeerConnection (or one pending)
+    not_connected = 467,          ///< configure before connect
     unknown_interview = 470,      ///< no interview with that id
     invalid_token = 471,          ///< the token is not valid
     token_other_interview = 472,  ///< a valid token, but of another interview

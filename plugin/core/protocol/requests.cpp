@@ -46,6 +46,7 @@ const char* request_name(const Request& request) {
         const char* operator()(const JoinRequest&) const { return "join"; }
         const char* operator()(const LeaveRequest&) const { return "leave"; }
         const char* operator()(const ConnectRequest&) const { return "connect"; }
+        const char* operator()(const ConfigureRequest&) const { return "configure"; }
         const char* operator()(const EndInterviewRequest&) const { return "end_interview"; }
     };
     return std::visit(Visitor{}, request);
@@ -68,6 +69,26 @@ std::variant<Request, ApiError> parse_request(const json_t* message) {
     }
     if (kind == "connect") {
         return ConnectRequest{};
+    }
+    if (kind == "configure") {
+        ConfigureRequest configure;
+        for (const char* field : {"audio", "video"}) {
+            const json_t* value = json_object_get(message, field);
+            if (value == nullptr) {
+                continue;
+            }
+            if (!json_is_boolean(value)) {
+                return ApiError{ErrorCode::invalid_field,
+                                std::string("field '") + field + "' must be true or false"};
+            }
+            (std::string(field) == "audio" ? configure.audio : configure.video) =
+                json_is_true(value);
+        }
+        if (!configure.audio && !configure.video) {
+            return ApiError{ErrorCode::missing_field,
+                            "'configure' needs 'audio' or 'video' (true sends, false mutes)"};
+        }
+        return configure;
     }
     if (kind == "end_interview") {
         return EndInterviewRequest{};

@@ -2,6 +2,7 @@
 // before anything acts on them. Parsing never changes state, so a bad request changes nothing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -26,11 +27,18 @@ struct LeaveRequest {};
 /// {"request":"connect"} + a JSEP offer: set up the PeerConnection (data channel, media).
 struct ConnectRequest {};
 
+/// {"request":"configure","audio":bool?,"video":bool?}: mute (false) or unmute (true) what the
+/// handle publishes; at least one of the two.
+struct ConfigureRequest {
+    std::optional<bool> audio;
+    std::optional<bool> video;
+};
+
 /// {"request":"end_interview"}: a recruiter ends the interview for everyone.
 struct EndInterviewRequest {};
 
-using Request =
-    std::variant<InfoRequest, JoinRequest, LeaveRequest, ConnectRequest, EndInterviewRequest>;
+using Request = std::variant<InfoRequest, JoinRequest, LeaveRequest, ConnectRequest,
+                             ConfigureRequest, EndInterviewRequest>;
 
 /// Name of the request kind, for logs.
 const char* request_name(const Request& request);

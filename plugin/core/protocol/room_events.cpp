@@ -11,7 +11,8 @@ JsonPtr participant_json(const access::Participant& p) {
 }
 
 JsonPtr joined_event(const access::Verification& v, const access::Window& window,
-                     const std::vector<room::Member>& others, access::UnixSeconds now) {
+                     const std::vector<room::Member>& others, access::UnixSeconds now,
+                     int max_participants) {
     JsonPtr event(json_object());
     json_t* e = event.get();
     json_object_set_new(e, "interview", json_string("joined"));
@@ -30,6 +31,7 @@ JsonPtr joined_event(const access::Verification& v, const access::Window& window
         json_array_append_new(list, participant_json(m.participant).release());
     }
     json_object_set_new(e, "participants", list);
+    json_object_set_new(e, "max_participants", json_integer(max_participants));
     return event;
 }
 

@@ -15,9 +15,11 @@ namespace interview::protocol {
 JsonPtr participant_json(const access::Participant& participant);
 
 /// {"interview":"joined","interview_id","title","start","end","opens_at","closes_at",
-///  "server_time","you":{...},"participants":[{...}, ...]} (participants: the others).
+///  "server_time","you":{...},"participants":[{...}, ...],"max_participants"} (participants:
+///  the others; max_participants tells a client how many receive slots to offer).
 JsonPtr joined_event(const access::Verification& verification, const access::Window& window,
-                     const std::vector<room::Member>& others, access::UnixSeconds now);
+                     const std::vector<room::Member>& others, access::UnixSeconds now,
+                     int max_participants);
 
 /// {"interview":"event","event":<name>,"interview_id":...,"participant":{...}?,"reason":...?}
 /// Names: participant_joined, participant_left, replaced, left, interview_over.
