@@ -194,11 +194,11 @@ void Runtime::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packe
             remb = room->room.remb_due(session->key(), now);
             video_mindex = packet->mindex;
         }
-        for (const auto& to : room->room.destinations(session->key(), kind)) {
+        room->room.for_each_destination(session->key(), kind, [&](const media::Destination& to) {
             auto it = room->members.find(to.receiver);
             auto receiver = it != room->members.end() ? it->second.lock() : nullptr;
             if (!receiver || receiver->destroyed()) {
-                continue;
+                return;
             }
             media::RtpHeader header = *original;
             to.rewriter->rewrite(header, now);
@@ -207,7 +207,7 @@ void Runtime::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packe
             janus_plugin_rtp out = *packet;
             out.mindex = to.track.mindex;
             gateway_->relay_rtp(receiver->handle(), &out);  // copies the packet
-        }
+        });
         original->write_to(data);  // the buffer is Janus's: leave it as it came
     }
     if (keyframe) {

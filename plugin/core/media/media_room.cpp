@@ -214,16 +214,7 @@ std::optional<std::pair<MediaKind, Track>> MediaRoom::forwarded_track(SessionKey
 
 std::vector<Destination> MediaRoom::destinations(SessionKey publisher, MediaKind kind) {
     std::vector<Destination> out;
-    for (auto& receiver : peers_) {
-        if (!receiver.up) {
-            continue;
-        }
-        for (auto& slot : receiver.slots) {
-            if (slot.source == publisher && slot.spec.kind == kind) {
-                out.push_back(Destination{receiver.media.key, slot.spec.track, &slot.rewriter});
-            }
-        }
-    }
+    for_each_destination(publisher, kind, [&out](const Destination& d) { out.push_back(d); });
     return out;
 }
 

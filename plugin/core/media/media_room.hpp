@@ -101,8 +101,22 @@ class MediaRoom {
     /// is not one of its publish m-lines (or it is muted): such packets are not forwarded.
     std::optional<std::pair<MediaKind, Track>> forwarded_track(SessionKey publisher,
                                                                int mindex) const;
-    /// Every slot showing `publisher`'s `kind`. The rewriters are the room's: use them only under
-    /// the caller's lock.
+    /// Calls `visit(const Destination&)` for every slot showing `publisher`'s `kind` (the packet
+    /// path: no allocation). The rewriters are the room's: use them only under the caller's lock.
+    template <typename Visit>
+    void for_each_destination(SessionKey publisher, MediaKind kind, Visit&& visit) {
+        for (auto& receiver : peers_) {
+            if (!receiver.up) {
+                continue;
+            }
+            for (auto& slot : receiver.slots) {
+                if (slot.source == publisher && slot.spec.kind == kind) {
+                    visit(Destination{receiver.media.key, slot.spec.track, &slot.rewriter});
+                }
+            }
+        }
+    }
+    /// The same, collected (for tests and rare paths).
     std::vector<Destination> destinations(SessionKey publisher, MediaKind kind);
 
     /// A receiver asked for a keyframe on its slot `mindex` (PLI/FIR): true when the publisher
