@@ -65,6 +65,10 @@ json_t* Runtime::handle_admin_message(json_t* message) {
             std::lock_guard lock(rooms_mutex_);
             stats.rooms = rooms_.room_count();
         }
+        {
+            std::lock_guard lock(media_rooms_mutex_);
+            stats.media_rooms = media_rooms_.size();
+        }
         stats.queued_requests = tasks_.size();
         stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                    std::chrono::steady_clock::now() - started_)

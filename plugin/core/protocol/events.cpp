@@ -16,6 +16,8 @@ JsonPtr admin_info(const config::Settings& settings, const RuntimeStats& stats) 
     json_object_set_new(info.get(), "sessions",
                         json_integer(static_cast<json_int_t>(stats.sessions)));
     json_object_set_new(info.get(), "rooms", json_integer(static_cast<json_int_t>(stats.rooms)));
+    json_object_set_new(info.get(), "media_rooms",
+                        json_integer(static_cast<json_int_t>(stats.media_rooms)));
     json_object_set_new(info.get(), "queued_requests",
                         json_integer(static_cast<json_int_t>(stats.queued_requests)));
     json_object_set_new(info.get(), "uptime_seconds", json_integer(stats.uptime_seconds));

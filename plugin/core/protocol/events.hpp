@@ -16,6 +16,7 @@ JsonPtr info_event(const config::Settings& settings);
 struct RuntimeStats {
     std::size_t sessions = 0;         ///< attached handles
     std::size_t rooms = 0;            ///< interviews with someone in their room
+    std::size_t media_rooms = 0;      ///< interviews with a connected PeerConnection
     std::size_t queued_requests = 0;  ///< requests waiting for the worker
     long long uptime_seconds = 0;
 };
