@@ -57,7 +57,7 @@ std::string mid_of(const janus_sdp_mline* mline) {
 
 void Runtime::refuse_offer(const Session& session, const std::string& transaction,
                            const protocol::ApiError& error) {
-    push_error(session, transaction, error);
+    push_error(session, transaction, error, "connect");
     // Janus has already taken the offer in; without an answer its half-made PeerConnection would
     // be left behind and spoil the next offer. Closing it lets the client start afresh.
     gateway_->close_pc(session.handle());
@@ -70,13 +70,14 @@ void Runtime::connect(const SessionPtr& session, const std::string& transaction,
     const char* sdp = json_string_value(json_object_get(jsep, "sdp"));
     if (jsep == nullptr || type == nullptr || sdp == nullptr) {
         push_error(*session, transaction,
-                   {ErrorCode::missing_field, "'connect' needs a JSEP offer"});
+                   {ErrorCode::missing_field, "'connect' needs a JSEP offer"}, "connect");
         return;
     }
     if (std::string(type) != "offer") {
         push_error(*session, transaction,
                    {ErrorCode::invalid_field,
-                    "the JSEP must be an offer, got '" + std::string(type).substr(0, 16) + "'"});
+                    "the JSEP must be an offer, got '" + std::string(type).substr(0, 16) + "'"},
+                   "connect");
         return;
     }
     if (!session->begin_connect()) {

@@ -129,7 +129,8 @@ void Runtime::configure(const SessionPtr& session, const std::string& transactio
     auto room = session->media_room();
     if (!room) {
         push_error(*session, transaction,
-                   {protocol::ErrorCode::not_connected, "'configure' needs 'connect' first"});
+                   {protocol::ErrorCode::not_connected, "'configure' needs 'connect' first"},
+                   "configure");
         return;
     }
     MediaEffects effects;

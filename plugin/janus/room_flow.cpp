@@ -19,7 +19,7 @@ void Runtime::start_join(const SessionPtr& session, const std::string& transacti
     }
     if (!session->begin_join()) {
         push_error(*session, transaction,
-                   {ErrorCode::already_joined, "a join of this handle is being verified"});
+                   {ErrorCode::already_joined, "a join of this handle is being verified"}, "join");
         return;
     }
     std::optional<access::Verification> cached;
@@ -70,7 +70,7 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
         return;
     }
     const auto refuse = [&](const ApiError& error) {
-        push_error(*session, transaction, error);
+        push_error(*session, transaction, error, "join");
         // Operators see refusals too (never the token: it is not in the event).
         JsonPtr event = protocol::room_event("join_refused", request.interview_id, nullptr,
                                              protocol::error_name(error.code));

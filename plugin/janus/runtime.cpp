@@ -206,6 +206,7 @@ void Runtime::handle_request(const SessionPtr& session, const std::string& trans
     if (auto* error = std::get_if<protocol::ApiError>(&parsed)) {
         IV_LOG(LOG_VERB, "refused request: %s", protocol::error_name(error->code));
         push_error(*session, transaction, *error);
+        drop_unanswered_offer(*session, jsep);
         return;
     }
     auto& request = std::get<protocol::Request>(parsed);
@@ -217,7 +218,9 @@ void Runtime::handle_request(const SessionPtr& session, const std::string& trans
         push_error(
             *session, transaction,
             {protocol::ErrorCode::not_joined, std::string("'") + protocol::request_name(request) +
-                                                  "' needs a successful join first"});
+                                                  "' needs a successful join first"},
+            protocol::request_name(request));
+        drop_unanswered_offer(*session, jsep);
     } else if (std::holds_alternative<protocol::LeaveRequest>(request)) {
         leave_room(session, "left", transaction);
     } else if (std::holds_alternative<protocol::ConnectRequest>(request)) {
@@ -227,9 +230,10 @@ void Runtime::handle_request(const SessionPtr& session, const std::string& trans
     } else if (std::holds_alternative<protocol::EndInterviewRequest>(request)) {
         const auto member = session->membership();
         if (!access::may_end_interview(member->participant.role)) {
-            push_error(*session, transaction,
-                       {protocol::ErrorCode::forbidden_for_role,
-                        "only a recruiter may end the interview"});
+            push_error(
+                *session, transaction,
+                {protocol::ErrorCode::forbidden_for_role, "only a recruiter may end the interview"},
+                "end_interview");
             return;
         }
         end_room(member->interview_id, "ended_by_recruiter");
@@ -251,9 +255,22 @@ void Runtime::push_event(const Session& session, const std::string& transaction,
     }
 }
 
+void Runtime::drop_unanswered_offer(const Session& session, const json_t* jsep) {
+    // Janus took the offer in before asking us; a refused request leaves its half-made
+    // PeerConnection behind, and that would spoil the handle's next offer. A PeerConnection that
+    // is already up is left alone.
+    if (jsep != nullptr && !session.has_pc()) {
+        gateway_->close_pc(session.handle());
+    }
+}
+
 void Runtime::push_error(const Session& session, const std::string& transaction,
-                         const protocol::ApiError& error) {
-    push_event(session, transaction, protocol::error_event(error).get());
+                         const protocol::ApiError& error, const char* request) {
+    JsonPtr event = protocol::error_event(error);
+    if (request != nullptr) {
+        json_object_set_new(event.get(), "request", json_string(request));
+    }
+    push_event(session, transaction, event.get());
 }
 
 bool Runtime::send_text(Session& session, const std::string& text) {

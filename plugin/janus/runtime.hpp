@@ -109,8 +109,12 @@ class Runtime {
 
     void push_event(const Session& session, const std::string& transaction, const json_t* event,
                     const json_t* jsep = nullptr);
+    /// Closes the half-made PeerConnection of a refused request that came with a JSEP.
+    void drop_unanswered_offer(const Session& session, const json_t* jsep);
+    /// `request` (e.g. "connect") goes into the error, so a client can tell which of its
+    /// requests was refused.
     void push_error(const Session& session, const std::string& transaction,
-                    const protocol::ApiError& error);
+                    const protocol::ApiError& error, const char* request = nullptr);
     bool send_text(Session& session, const std::string& text);
     void notify(const Session* session, const json_t* event);
 
