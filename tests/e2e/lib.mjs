@@ -34,17 +34,20 @@ export const T = { short: 10_000, join: 30_000, sync: 30_000, reconnect: 45_000 
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
+/** Chromium's fake camera (a moving test pattern) and microphone (a beep). */
+const FAKE_DEVICES = '--use-fake-device-for-media-stream';
 
-/** One browser per participant (own profile, own process): like two people on two machines. */
-export async function launch(name) {
+/** One browser per participant (own profile, own process): like two people on two machines.
+ * `devices: false` gives a browser with no camera and no microphone at all. */
+export async function launch(name, { devices = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ARGS,
+    args: devices ? [...ARGS, FAKE_DEVICES] : ARGS,
     timeout: 30_000,
   });
   context.setDefaultTimeout(T.short);
@@ -216,6 +219,78 @@ export async function caretAt(page, offset) {
     editor.focus();
   }, offset);
   await page.waitForFunction(() => window.__interviewEditors[0].editor.hasTextFocus(), null, { timeout: T.short });
+}
+
+// ------------------------------------------------------------------ audio and video
+
+let waits = 0;
+
+/** Waits until the tile of `name` plays moving video: a frame shown (videoWidth > 0), not
+ * paused, and both currentTime and the decoded frame count advancing from the first look. */
+export async function waitForRemoteVideo(page, name, timeout = T.join) {
+  await page.waitForFunction(({ name, id }) => {
+    const tile = [...document.querySelectorAll('.tile.remote')].find((t) => t.querySelector('figcaption .name')?.textContent === name);
+    const v = tile?.querySelector('video');
+    if (!v || v.hidden || v.paused || v.readyState < 2 || v.videoWidth === 0) return false;
+    const seen = ((window.__firstSeen ??= {})[id] ??= new Map()); // per call: measure from now
+    const now = { t: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames };
+    if (!seen.has(v)) {
+      seen.set(v, now);
+      return false;
+    }
+    const first = seen.get(v);
+    return now.t > first.t + 0.5 && now.frames >= first.frames + 10;
+  }, { name, id: ++waits }, { timeout, polling: 100 });
+}
+
+/** Waits until the tile of `name` has an <audio> playing a live track and the page's
+ * PeerConnection receives audio packets (more than at the first look). */
+export async function waitForRemoteAudio(page, name, timeout = T.join) {
+  await page.waitForFunction(async ({ name, id }) => {
+    const tile = [...document.querySelectorAll('.tile.remote')].find((t) => t.querySelector('figcaption .name')?.textContent === name);
+    const a = tile?.querySelector('audio');
+    const track = a?.srcObject?.getAudioTracks?.()[0];
+    if (!a || a.paused || !track || track.readyState !== 'live') return false;
+    let packets = 0;
+    for (const pc of window.__pcs ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      for (const s of (await pc.getStats(track)).values()) if (s.type === 'inbound-rtp') packets += s.packetsReceived ?? 0;
+    }
+    const seen = ((window.__firstSeen ??= {})[id] ??= new Map());
+    if (!seen.has(a)) {
+      seen.set(a, { packets, t: a.currentTime });
+      return false;
+    }
+    const first = seen.get(a);
+    return packets > first.packets + 20 && a.currentTime > first.t;
+  }, { name, id: ++waits }, { timeout, polling: 200 });
+}
+
+/** What the tile of `name` says about its media: data-audio / data-video and the flags shown. */
+export async function tileState(page, name) {
+  return page.evaluate((name) => {
+    const tile = [...document.querySelectorAll('.tile.remote')].find((t) => t.querySelector('figcaption .name')?.textContent === name);
+    if (!tile) return null;
+    const v = tile.querySelector('video');
+    return {
+      audio: tile.dataset.audio, video: tile.dataset.video, videoShown: Boolean(v && !v.hidden),
+      role: tile.querySelector('figcaption .role')?.textContent,
+      flags: [...tile.querySelectorAll('.muted-flag')].map((f) => f.textContent),
+    };
+  }, name);
+}
+
+/** The m-lines of the page's PeerConnection's local offer and remote answer: [kind, direction, port]. */
+export async function sdpLines(page) {
+  return page.evaluate(() => {
+    const pc = (window.__pcs ?? []).filter((p) => p.connectionState === 'connected').at(-1);
+    const lines = (sdp) => sdp.split(/\r\n(?=m=)/).slice(1).map((m) => {
+      const [, kind, port] = /^m=(\w+) (\d+)/.exec(m);
+      const dir = /a=(sendrecv|sendonly|recvonly|inactive)/.exec(m)?.[1] ?? 'sendrecv';
+      return [kind, kind === 'application' ? '-' : dir, Number(port)];
+    });
+    return pc ? { offer: lines(pc.localDescription.sdp), answer: lines(pc.remoteDescription.sdp) } : null;
+  });
 }
 
 // ------------------------------------------------------------------ Redis

@@ -2,12 +2,12 @@
 // selected ICE candidate pair) is black-holed in the network namespace and the browser is put
 // offline (no new WebSocket to Janus). The other participant keeps typing meanwhile. After the
 // network is back the page reconnects by itself, catches up, and what was typed while offline
-// arrives: both pages and Redis end with the same text.
+// arrives: both pages and Redis end with the same text, and audio and video flow again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   T, assertSameText, blackholeUdpPort, caretAt, clearBlackholes, describeEditor, icePort, joinRoom, launch,
-  redisDocument, schedule, settle, waitForText,
+  redisDocument, schedule, settle, waitForRemoteAudio, waitForRemoteVideo, waitForText,
 } from './lib.mjs';
 
 describe('reconnect after the network drops', () => {
@@ -78,6 +78,13 @@ describe('reconnect after the network drops', () => {
     assertSameText(after.text, expected, 'the text rebuilt from Redis');
     assert.equal(after.head, head);
     assert.equal(await A.locator('.banner').count(), 0, 'no banner once reconnected');
+  });
+
+  test('after the reconnect each sees and hears the other again (new PeerConnection, slots filled again)', async () => {
+    for (const [page, other] of [[A, 'Rita Recruiter'], [R, 'Ada Applicant']]) {
+      await Promise.all([waitForRemoteVideo(page, other, T.reconnect), waitForRemoteAudio(page, other, T.reconnect)]);
+      assert.equal(await page.locator('.tile.remote').count(), 1);
+    }
   });
 
   test('no page errors', () => {

@@ -1,13 +1,25 @@
 // The room with two participants, each in their own browser, through the real Janus + plugin,
-// Redis and service: joining, typing at the same time (emoji, multi-cursor, a 50 KB clipboard
-// paste), the result equal everywhere and in Redis, own-edits-only undo, screenshots, and the
-// recruiter ending the interview. The steps share one interview and run in order.
+// Redis and service: joining with the receive slots in the offer, each seeing and hearing the
+// other (Chromium's fake camera and microphone), mute and camera-off shown on the other side,
+// typing at the same time (emoji, multi-cursor, a 50 KB clipboard paste), the result equal
+// everywhere and in Redis, own-edits-only undo, screenshots, and the recruiter ending the
+// interview. The steps share one interview and run in order.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  T, assertSameText, caretAt, editorValue, joinRoom, launch, redisDocument, schedule, screenshot, settle,
-  waitForContains, waitForText,
+  T, assertSameText, caretAt, editorValue, joinRoom, launch, redisDocument, schedule, screenshot, sdpLines, settle,
+  tileState, waitForContains, waitForRemoteAudio, waitForRemoteVideo, waitForText,
 } from './lib.mjs';
+
+/** [kind, direction] -> how many m-lines, from sdpLines(); rejected ones (port 0) apart. */
+function tally(lines) {
+  const out = {};
+  for (const [kind, dir, port] of lines) {
+    const k = `${kind} ${dir}${port === 0 ? ' rejected' : ''}`;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
 
 /** Everyone shows `expected`, and so does the document rebuilt from Redis. */
 async function assertEverywhere(pages, expected, ivId) {
@@ -50,6 +62,17 @@ describe('room with a recruiter and an applicant', () => {
         return v && !v.paused && v.readyState >= 2 && v.videoWidth > 0;
       }, null, { timeout: T.short });
     }
+    // one PeerConnection: the data channel, the own microphone and camera, and max_participants - 1
+    // (4 - 1) receive slots of each kind; the plugin takes all of them
+    for (const page of [A, R]) {
+      const { offer, answer } = await sdpLines(page);
+      assert.deepEqual(tally(offer), {
+        'application -': 1, 'audio sendonly': 1, 'audio recvonly': 3, 'video sendonly': 1, 'video recvonly': 3,
+      }, JSON.stringify(offer));
+      assert.deepEqual(tally(answer), {
+        'application -': 1, 'audio recvonly': 1, 'audio sendonly': 3, 'video recvonly': 1, 'video sendonly': 3,
+      }, JSON.stringify(answer));
+    }
     // count content-change events with several changes (multi-cursor typing gives such events)
     await A.evaluate(() => {
       window.__multiChangeEvents = 0;
@@ -61,6 +84,36 @@ describe('room with a recruiter and an applicant', () => {
     assert.equal(a, r);
     assert.equal((await redisDocument(iv.id)).text, a);
     expected = a;
+  });
+
+  test('each sees and hears the other: remote video and audio playing, under the right name and role', async () => {
+    for (const [page, other, role] of [[A, 'Rita Recruiter', 'Recruiter'], [R, 'Ada Applicant', 'Applicant']]) {
+      await Promise.all([waitForRemoteVideo(page, other), waitForRemoteAudio(page, other)]);
+      const st = await tileState(page, other);
+      assert.deepEqual(st, { audio: 'on', video: 'on', videoShown: true, role, flags: [] });
+      // one remote tile: the other participant, nobody twice
+      assert.equal(await page.locator('.tile.remote').count(), 1);
+    }
+  });
+
+  test('mute and camera off show on the other side and stop nothing else; both come back', async () => {
+    await A.getByRole('button', { name: 'Mute' }).click();
+    await A.getByRole('button', { name: 'Stop video' }).click();
+    await R.waitForFunction(() => {
+      const t = document.querySelector('.tile.remote');
+      return t?.dataset.audio === 'muted' && t?.dataset.video === 'off' && t.querySelector('video')?.hidden;
+    }, null, { timeout: T.sync });
+    assert.deepEqual((await tileState(R, 'Ada Applicant')).flags, ['muted', 'camera off']);
+    // Ada still sees and hears Rita
+    await waitForRemoteVideo(A, 'Rita Recruiter');
+    await A.getByRole('button', { name: 'Unmute' }).click();
+    await A.getByRole('button', { name: 'Start video' }).click();
+    await R.waitForFunction(() => {
+      const t = document.querySelector('.tile.remote');
+      return t?.dataset.audio === 'on' && t?.dataset.video === 'on';
+    }, null, { timeout: T.sync });
+    await Promise.all([waitForRemoteVideo(R, 'Ada Applicant'), waitForRemoteAudio(R, 'Ada Applicant')]);
+    assert.deepEqual((await tileState(R, 'Ada Applicant')).flags, []);
   });
 
   test('both type at the same time (emoji, multi-cursor) and end with the same text, also in Redis', async () => {
@@ -128,6 +181,8 @@ describe('room with a recruiter and an applicant', () => {
     for (const [page, name] of [[A, 'room-applicant'], [R, 'room-recruiter']]) {
       await page.evaluate(() => window.__interviewEditors[0].editor.setScrollTop(0));
       await page.locator('.tile:not(.self)').waitFor();
+      // the other's video is moving when the picture is taken
+      await waitForRemoteVideo(page, page === A ? 'Rita Recruiter' : 'Ada Applicant');
       shots.push(await screenshot(page, name));
     }
     console.log(`screenshots: ${shots.join(', ')}`);

@@ -153,6 +153,9 @@ export class EditorSession {
     this.disposables.forEach((d) => d.dispose());
     this.decorations?.clear();
     this.styleEl.remove();
+    // the tests' probe lists live editors only (leaving and joining again makes a new one)
+    const probe = (window as unknown as { __interviewEditors?: { session: unknown }[] }).__interviewEditors;
+    if (probe?.some((e) => e.session === this)) probe.splice(probe.findIndex((e) => e.session === this), 1);
   }
 
   // ---------------------------------------------------------------- status

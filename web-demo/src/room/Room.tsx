@@ -48,6 +48,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
       media: config.media !== false,
       iceServers: config.iceServers,
       serverNow: () => clock.now(),
+      sending: () => mediaRef.current.sending(),
     });
     setConn(c);
     const unsub = c.subscribe(setRoom);
@@ -110,10 +111,10 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
         <div className="room-actions">
           {media.publishing ? (
             <>
-              <button type="button" className={`btn toggle ${media.micOn ? '' : 'off'}`} aria-pressed={!media.micOn} disabled={!media.hasMic} onClick={media.toggleMic}>
+              <button type="button" className={`btn toggle ${media.micOn ? '' : 'off'}`} aria-pressed={!media.micOn} disabled={!media.hasMic} onClick={() => conn?.configure({ ...media.sending(), audio: media.toggleMic() })}>
                 {media.micOn ? 'Mute' : 'Unmute'}
               </button>
-              <button type="button" className={`btn toggle ${media.camOn ? '' : 'off'}`} aria-pressed={!media.camOn} disabled={!media.hasCam} onClick={media.toggleCam}>
+              <button type="button" className={`btn toggle ${media.camOn ? '' : 'off'}`} aria-pressed={!media.camOn} disabled={!media.hasCam} onClick={() => conn?.configure({ ...media.sending(), video: media.toggleCam() })}>
                 {media.camOn ? 'Stop video' : 'Start video'}
               </button>
             </>

@@ -1,10 +1,12 @@
 // The room's connection to Janus: session, plugin handle, join, PeerConnection (data channel +
-// media through useRoomMedia's tracks), automatic reconnect, room events. It is also the
-// editor's DocChannel (the `interview` data channel).
+// media through useRoomMedia's tracks: microphone, camera and the fixed receive slots), automatic
+// reconnect, room and media events, mute signalling (`configure`). It is also the editor's
+// DocChannel (the `interview` data channel).
 import { loadJanus } from '../janus/loader';
 import type { JanusJsep, JanusPluginHandle, JanusSession, JanusStatic, JanusTrackSpec } from '../janus/types';
 import { DATA_CHANNEL_LABEL, Emitter, PLUGIN, type ClientMessage, type DocChannel, type ServerMessage } from '../protocol';
 import type { Participant } from '../api';
+import { parseMediaEvent, parseSlowLink, type MediaView, type SlowLinkNotice } from './tiles';
 
 export type ConnState =
   | 'starting'
@@ -28,6 +30,8 @@ export interface JoinedInfo {
   closes_at?: string;
   server_time?: string;
   you: Participant;
+  /** the room's limit, observers included; sizes the receive slots (absent: 4) */
+  max_participants?: number;
 }
 
 export interface RoomState {
@@ -46,11 +50,14 @@ export interface RoomState {
 
 /** What the media side (useRoomMedia) gives the connection and gets from it. */
 export interface MediaBinding {
-  /** the audio/video tracks to offer (besides the data channel) */
-  offerTracks(): JanusTrackSpec[];
+  /** the audio/video tracks to offer (besides the data channel): own media, then receive slots */
+  offerTracks(maxParticipants: number | undefined): JanusTrackSpec[];
   onRemoteTrack(track: MediaStreamTrack, mid: string, on: boolean): void;
-  /** the plugin told which participant each remote mid belongs to (planned, see README) */
-  onStreams(streams: { mid: string; participant_id: string; type?: string }[]): void;
+  /** the plugin answered `connect`: which of our media it takes */
+  onConnected(published: { audio: boolean; video: boolean }): void;
+  /** the plugin's `media` event: the other publishers and which slot carries whom */
+  onMedia(view: MediaView): void;
+  onSlowLink(notice: SlowLinkNotice): void;
   /** the PeerConnection went away: drop remote tracks */
   onHangup(): void;
 }
@@ -82,6 +89,10 @@ export class RoomConnection implements DocChannel {
   private readonly closes = new Emitter<void>();
   private readonly changes = new Emitter<RoomState>();
   private pendingEnd: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  /** the plugin answered this connection's `connect` (configure is possible from then on) */
+  private answered = false;
+  /** which of our media the plugin took, from `connected` */
+  private published = { audio: false, video: false };
   st: RoomState = { state: 'starting', participants: [], paused: false, attempt: 0 };
 
   constructor(
@@ -89,7 +100,13 @@ export class RoomConnection implements DocChannel {
     private readonly interviewId: string,
     private readonly token: string,
     private readonly media: MediaBinding,
-    private readonly opts: { media: boolean; iceServers?: RTCIceServer[]; serverNow?: () => number } = { media: true },
+    private readonly opts: {
+      media: boolean;
+      iceServers?: RTCIceServer[];
+      serverNow?: () => number;
+      /** what to send after (re)connecting: mutes survive a reconnect */
+      sending?: () => { audio: boolean; video: boolean };
+    } = { media: true },
   ) {
     this.withMedia = opts.media;
   }
@@ -164,6 +181,21 @@ export class RoomConnection implements DocChannel {
     });
   }
 
+  /**
+   * Tells the plugin what we send (mute / unmute), so that it stops forwarding muted media and
+   * the others' tiles say so. Only the kinds the plugin took are named. False when there is
+   * nothing to tell (not connected yet: `connected` sends the current state then).
+   */
+  configure(sending: { audio: boolean; video: boolean }): boolean {
+    if (!this.handle || !this.answered) return false;
+    const message: { request: 'configure'; audio?: boolean; video?: boolean } = { request: 'configure' };
+    if (this.published.audio) message.audio = sending.audio;
+    if (this.published.video) message.video = sending.video;
+    if (message.audio === undefined && message.video === undefined) return false;
+    this.handle.send({ message, error: (e) => console.warn('interview: configure failed', e) });
+    return true;
+  }
+
   private clearTimers(): void {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.iceTimer) clearTimeout(this.iceTimer);
@@ -174,6 +206,7 @@ export class RoomConnection implements DocChannel {
   private teardown(sendLeave: boolean): void {
     const wasOpen = this.dcOpen;
     this.dcOpen = false;
+    this.answered = false;
     if (wasOpen) this.closes.emit();
     this.media.onHangup();
     const h = this.handle;
@@ -299,7 +332,7 @@ export class RoomConnection implements DocChannel {
     this.set({ state: 'negotiating' });
     this.Janus.dataChanDefaultLabel = DATA_CHANNEL_LABEL;
     const gen = this.generation;
-    const tracks: JanusTrackSpec[] = [{ type: 'data' }, ...(this.withMedia ? this.media.offerTracks() : [])];
+    const tracks: JanusTrackSpec[] = [{ type: 'data' }, ...(this.withMedia ? this.media.offerTracks(this.st.joined?.max_participants) : [])];
     h.createOffer({
       tracks,
       success: (jsep: JanusJsep) => {
@@ -337,6 +370,7 @@ export class RoomConnection implements DocChannel {
           closes_at: msg.closes_at ? String(msg.closes_at) : undefined,
           server_time: msg.server_time ? String(msg.server_time) : undefined,
           you,
+          max_participants: typeof msg.max_participants === 'number' ? msg.max_participants : undefined,
         },
         participants,
         errorCode: undefined,
@@ -345,7 +379,14 @@ export class RoomConnection implements DocChannel {
       return;
     }
     if (kind === 'connected') {
-      if (Array.isArray(msg.streams)) this.media.onStreams(msg.streams as never);
+      this.answered = true;
+      const pub = (msg.published ?? {}) as Record<string, unknown>;
+      // a plugin without media answered no `published`: it took nothing
+      this.published = { audio: pub.audio === true, video: pub.video === true };
+      this.media.onConnected(this.published);
+      // a new PeerConnection starts unmuted on the plugin's side: repeat the toggles' state
+      const sending = this.opts.sending?.();
+      if (sending && ((this.published.audio && !sending.audio) || (this.published.video && !sending.video))) this.configure(sending);
       return;
     }
     if (kind === 'event') {
@@ -385,9 +426,11 @@ export class RoomConnection implements DocChannel {
         // the plugin closes the PeerConnection; keep the editor content as it is
         return;
       }
-      case 'streams':
       case 'media':
-        if (Array.isArray(msg.streams)) this.media.onStreams(msg.streams as never);
+        this.media.onMedia(parseMediaEvent(msg));
+        return;
+      case 'slow_link':
+        this.media.onSlowLink(parseSlowLink(msg));
         return;
       case 'ended':
         this.pendingEnd?.resolve();
@@ -399,7 +442,13 @@ export class RoomConnection implements DocChannel {
   }
 
   private onPluginError(code: string, message: string, msg: Record<string, unknown>): void {
-    if (this.pendingEnd && (code === 'forbidden_for_role' || code === 'unknown_request')) {
+    // Errors name the request they answer (docs/PROTOCOL.md, Errors).
+    if (msg.request === 'configure') {
+      // a refused mute changes nothing else; the local track is muted anyway
+      console.warn('interview: configure refused', code, message);
+      return;
+    }
+    if (this.pendingEnd && msg.request === 'end_interview') {
       this.pendingEnd.reject(new Error(message));
       this.pendingEnd = null;
       return;
@@ -426,14 +475,15 @@ export class RoomConnection implements DocChannel {
       this.scheduleReconnect('Joining again…', 500);
       return;
     }
-    if (this.st.state === 'negotiating' && this.withMedia && !FATAL.has(code)) {
+    const refusedConnect = this.st.state === 'negotiating' && !this.answered;
+    if (refusedConnect && this.withMedia && !FATAL.has(code)) {
       // the plugin could not take our media (e.g. audio/video not available yet): editor only
       this.withMedia = false;
       this.set({ mediaUnavailable: 'Video is not available in this room yet; the shared editor works.' });
       this.scheduleReconnect('Connecting without audio and video', 200);
       return;
     }
-    if (this.st.state === 'negotiating') {
+    if (refusedConnect) {
       // even a data-channel-only connection was refused: nothing more to try
       this.stopped = true;
       this.teardown(false);

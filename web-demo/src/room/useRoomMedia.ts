@@ -1,18 +1,19 @@
-// Owns the media side of the room: getUserMedia, the self view, mute toggles and the remote
-// tiles. The PeerConnection itself is negotiated by RoomConnection through janus.js
-// (createOffer with these tracks + the plugin's `connect`); remote tracks come back through
-// janus.js's onremotetrack and land here. The plugin's media part is still to come: the mapping
-// of remote mids to participants is expected from the plugin (`streams`, see README).
+// Owns the media side of the room: getUserMedia, the self view, mute toggles, the remote tracks
+// and which participant each belongs to. The PeerConnection itself is negotiated by
+// RoomConnection through janus.js (createOffer with offerTracks + the plugin's `connect`); remote
+// tracks come back through janus.js's onremotetrack, their owners through the plugin's `media`
+// event (docs/PROTOCOL.md). The pure model is in tiles.ts.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { JanusTrackSpec } from '../janus/types';
 import type { MediaBinding } from './connection';
 import type { Participant, Role } from '../api';
+import { buildTiles, elementKey, mayPublish, offerTracks, type MediaView, type SlowLinkNotice, type TileModel } from './tiles';
 
-export interface RemoteMedia {
-  /** participant id -> their stream (audio and/or video tracks) */
-  byParticipant: Map<string, MediaStream>;
-  /** tracks whose owner the plugin has not told yet */
-  unassigned: MediaStream | null;
+export interface RemoteTile extends TileModel {
+  /** streams of one track each, stable across renders (a new srcObject would restart playback) */
+  audioStream: MediaStream | null;
+  videoStream: MediaStream | null;
+  audioKey?: string;
+  videoKey?: string;
 }
 
 export interface RoomMedia {
@@ -26,13 +27,22 @@ export interface RoomMedia {
   publishing: boolean;
   /** getUserMedia has finished (or is not needed): the connection may make its offer */
   settled: boolean;
-  toggleMic(): void;
-  toggleCam(): void;
-  remote: RemoteMedia;
-  /** the stream to show for a participant (falls back to unassigned tracks when only one other person is here) */
-  streamFor(p: Participant, others: Participant[]): MediaStream | null;
+  /** flip the local track; returns what is now sent, for the plugin's `configure` */
+  toggleMic(): boolean;
+  toggleCam(): boolean;
+  /** what to tell the plugin after (re)connecting: the toggles survive a reconnect */
+  sending(): { audio: boolean; video: boolean };
+  /** the other participants' tiles, with their remote streams */
+  tilesFor(others: Participant[], selfId: string): RemoteTile[];
+  /** the latest slow_link from the plugin, while it is recent */
+  slowLink: SlowLinkNotice | null;
+  /** the plugin did not take our camera or microphone (e.g. no common codec) */
+  notPublished: string | null;
   release(): void;
 }
+
+/** How long a slow_link notice stays up after the last one. */
+const SLOW_LINK_SHOWN_MS = 12_000;
 
 function describeMediaError(e: unknown): string {
   const name = (e as DOMException)?.name;
@@ -43,17 +53,24 @@ function describeMediaError(e: unknown): string {
 }
 
 export function useRoomMedia(role: Role | undefined, enabled: boolean): RoomMedia {
-  const publishing = enabled && (role === 'applicant' || role === 'recruiter');
+  const publishing = enabled && mayPublish(role);
   const [localStream, setLocalStream] = useState<MediaStream | null>(null);
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [settled, setSettled] = useState(false);
+  const [view, setView] = useState<MediaView | null>(null);
   const [remoteTick, setRemoteTick] = useState(0);
+  const [slowLink, setSlowLink] = useState<SlowLinkNotice | null>(null);
+  const [notPublished, setNotPublished] = useState<string | null>(null);
   const localRef = useRef<MediaStream | null>(null);
-  // mid -> track, mid -> participant id
+  // mid -> the receiver's track. A transceiver keeps its track for the PeerConnection's life, so
+  // an entry goes only on hangup or when the track ended: janus.js also reports a track as gone
+  // after ~2.5 s without packets (a muted or unfilled slot), but it comes back on the same mid.
   const tracksRef = useRef(new Map<string, MediaStreamTrack>());
-  const ownersRef = useRef(new Map<string, string>());
+  // element key -> a one-track stream, reused while the key's track is the same
+  const streamsRef = useRef(new Map<string, MediaStream>());
+  const slowTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   // getUserMedia once the role is known (observers publish nothing and have no self view)
   useEffect(() => {
@@ -98,76 +115,97 @@ export function useRoomMedia(role: Role | undefined, enabled: boolean): RoomMedi
     setLocalStream(null);
   }, []);
   useEffect(() => release, [release]);
+  useEffect(
+    () => () => {
+      if (slowTimer.current) clearTimeout(slowTimer.current);
+    },
+    [],
+  );
 
   const toggleMic = useCallback(() => {
     const t = localRef.current?.getAudioTracks()[0];
-    if (!t) return;
+    if (!t) return false;
     t.enabled = !t.enabled;
     setMicOn(t.enabled);
+    return t.enabled;
   }, []);
   const toggleCam = useCallback(() => {
     const t = localRef.current?.getVideoTracks()[0];
-    if (!t) return;
+    if (!t) return false;
     t.enabled = !t.enabled;
     setCamOn(t.enabled);
+    return t.enabled;
   }, []);
+  const sending = useCallback(
+    () => ({
+      audio: localRef.current?.getAudioTracks()[0]?.enabled ?? false,
+      video: localRef.current?.getVideoTracks()[0]?.enabled ?? false,
+    }),
+    [],
+  );
 
   const binding = useMemo<MediaBinding>(
     () => ({
-      offerTracks(): JanusTrackSpec[] {
+      offerTracks(maxParticipants) {
         const s = localRef.current;
-        const audio = s?.getAudioTracks()[0];
-        const video = s?.getVideoTracks()[0];
-        return [
-          { type: 'audio', capture: publishing && audio ? audio : false, recv: true },
-          { type: 'video', capture: publishing && video ? video : false, recv: true },
-        ];
+        return offerTracks({ mic: s?.getAudioTracks()[0], cam: s?.getVideoTracks()[0], publishing, maxParticipants });
       },
       onRemoteTrack(track, mid, on) {
         if (on) tracksRef.current.set(mid, track);
-        else tracksRef.current.delete(mid);
+        else if (track.readyState === 'ended' && tracksRef.current.get(mid) === track) tracksRef.current.delete(mid);
+        else return;
         setRemoteTick((n) => n + 1);
       },
-      onStreams(streams) {
-        for (const s of streams) if (s && s.mid && s.participant_id) ownersRef.current.set(String(s.mid), String(s.participant_id));
-        setRemoteTick((n) => n + 1);
+      onConnected(published) {
+        const s = localRef.current;
+        const missing = [s?.getAudioTracks().length && !published.audio ? 'microphone' : null, s?.getVideoTracks().length && !published.video ? 'camera' : null].filter(Boolean);
+        setNotPublished(missing.length ? `The server did not accept your ${missing.join(' and ')}; the others cannot ${missing.length === 2 ? 'see or hear' : missing[0] === 'camera' ? 'see' : 'hear'} you.` : null);
+      },
+      onMedia(v) {
+        setView(v);
+      },
+      onSlowLink(n) {
+        setSlowLink(n);
+        if (slowTimer.current) clearTimeout(slowTimer.current);
+        slowTimer.current = setTimeout(() => setSlowLink(null), SLOW_LINK_SHOWN_MS);
       },
       onHangup() {
         tracksRef.current.clear();
-        ownersRef.current.clear();
+        streamsRef.current.clear();
+        setView(null);
+        setNotPublished(null);
         setRemoteTick((n) => n + 1);
       },
     }),
     [publishing],
   );
 
-  const remote = useMemo<RemoteMedia>(() => {
-    const byParticipant = new Map<string, MediaStream>();
-    let unassigned: MediaStream | null = null;
-    for (const [mid, track] of tracksRef.current) {
-      const owner = ownersRef.current.get(mid);
-      if (owner) {
-        let s = byParticipant.get(owner);
-        if (!s) byParticipant.set(owner, (s = new MediaStream()));
-        s.addTrack(track);
-      } else {
-        unassigned ??= new MediaStream();
-        unassigned.addTrack(track);
-      }
-    }
-    return { byParticipant, unassigned };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [remoteTick]);
-
-  const streamFor = useCallback(
-    (p: Participant, others: Participant[]) => {
-      const own = remote.byParticipant.get(p.id);
-      if (own) return own;
-      const publishers = others.filter((o) => o.role !== 'observer');
-      if (remote.unassigned && publishers.length === 1 && publishers[0].id === p.id) return remote.unassigned;
-      return null;
+  const tilesFor = useCallback(
+    (others: Participant[], selfId: string): RemoteTile[] => {
+      const used = new Set<string>();
+      const streamOf = (pid: string, mid: string | undefined) => {
+        const track = mid === undefined ? undefined : tracksRef.current.get(mid);
+        if (!track || mid === undefined) return { stream: null, key: undefined };
+        const key = elementKey(pid, mid);
+        used.add(key);
+        let s = streamsRef.current.get(key);
+        if (!s || s.getTracks()[0] !== track) {
+          s = new MediaStream([track]);
+          streamsRef.current.set(key, s);
+        }
+        return { stream: s, key };
+      };
+      const tiles = buildTiles(others, view, selfId).map((t) => {
+        const a = streamOf(t.participant.id, t.audioMid);
+        const v = streamOf(t.participant.id, t.videoMid);
+        return { ...t, audioStream: a.stream, audioKey: a.key, videoStream: v.stream, videoKey: v.key };
+      });
+      for (const k of [...streamsRef.current.keys()]) if (!used.has(k)) streamsRef.current.delete(k);
+      return tiles;
     },
-    [remote],
+    // remoteTick: the tracks (a ref) changed
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [view, remoteTick],
   );
 
   return {
@@ -182,8 +220,10 @@ export function useRoomMedia(role: Role | undefined, enabled: boolean): RoomMedi
     settled,
     toggleMic,
     toggleCam,
-    remote,
-    streamFor,
+    sending,
+    tilesFor,
+    slowLink,
+    notPublished,
     release,
   };
 }
