@@ -2,6 +2,8 @@
 // that the plugin is running, catches every exception (none may cross into Janus's C code) and
 // hands the work to the Runtime.
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <memory>
 
 #include "janus_api.hpp"
@@ -16,10 +18,22 @@ constexpr const char* kDescription =
     "document synced with operational transformation.";
 constexpr const char* kAuthor = "The interview room authors";
 
-// The Runtime between init() and destroy(). Janus calls no session callback before init() has
-// succeeded nor after destroy() has started, so a plain pointer read is enough.
+// The Runtime between init() and destroy(). Janus's per-connection threads may still be inside a
+// media callback (or just entering one) when it calls destroy() at shutdown: every callback
+// counts itself in g_active_calls *before* it looks at g_running, and destroy() clears
+// g_running and then waits for that count to reach zero before it frees the Runtime.
 std::unique_ptr<interview::janus::Runtime> g_runtime;
 std::atomic<bool> g_running{false};
+std::atomic<int> g_active_calls{0};
+
+/// Held by every callback for as long as it uses the Runtime.
+class ActiveCall {
+  public:
+    ActiveCall() { g_active_calls.fetch_add(1); }
+    ~ActiveCall() { g_active_calls.fetch_sub(1); }
+    ActiveCall(const ActiveCall&) = delete;
+    ActiveCall& operator=(const ActiveCall&) = delete;
+};
 
 interview::janus::Runtime* runtime() {
     return g_running.load() ? g_runtime.get() : nullptr;
@@ -114,6 +128,9 @@ void plugin_destroy() {
     if (!g_running.exchange(false)) {
         return;
     }
+    while (g_active_calls.load() > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     try {
         g_runtime.reset();
     } catch (const std::exception& e) {
@@ -123,6 +140,7 @@ void plugin_destroy() {
 }
 
 void plugin_create_session(janus_plugin_session* handle, int* error) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr || handle == nullptr) {
         *error = -1;
@@ -137,6 +155,7 @@ void plugin_create_session(janus_plugin_session* handle, int* error) {
 }
 
 void plugin_destroy_session(janus_plugin_session* handle, int* error) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr || handle == nullptr) {
         *error = -1;
@@ -152,6 +171,7 @@ void plugin_destroy_session(janus_plugin_session* handle, int* error) {
 
 janus_plugin_result* plugin_handle_message(janus_plugin_session* handle, char* transaction,
                                            json_t* message, json_t* jsep) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr || handle == nullptr) {
         g_free(transaction);
@@ -168,6 +188,7 @@ janus_plugin_result* plugin_handle_message(janus_plugin_session* handle, char* t
 }
 
 json_t* plugin_handle_admin_message(json_t* message) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr) {
         return nullptr;
@@ -181,6 +202,7 @@ json_t* plugin_handle_admin_message(json_t* message) {
 }
 
 json_t* plugin_query_session(janus_plugin_session* handle) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr || handle == nullptr) {
         return nullptr;
@@ -194,14 +216,15 @@ json_t* plugin_query_session(janus_plugin_session* handle) {
 }
 
 /// Runs a media-thread callback on the runtime, if it is running; nothing may escape into Janus.
-template <typename Call>
-void on_media_thread(const char* what, janus_plugin_session* handle, Call&& call) {
+template <typename Work>
+void on_media_thread(const char* what, janus_plugin_session* handle, Work&& work) {
+    ActiveCall call;
     auto* rt = runtime();
     if (rt == nullptr || handle == nullptr) {
         return;
     }
     try {
-        call(*rt);
+        work(*rt);
     } catch (const std::exception& e) {
         IV_LOG(LOG_ERR, "%s: %s", what, e.what());
     }

@@ -1,0 +1,169 @@
+"""The video room's life cycle and its codec setting, with aiortc participants
+(media_peer.MediaPeer) through the real Janus, plugin, service and Redis: a room configured for
+H.264, Janus's hangup of one PeerConnection, the end of the interview's time closing every
+PeerConnection, and Janus shutting down while media flows. After each, the plugin's admin `info`
+must count no media room left behind."""
+
+import asyncio
+import contextlib
+import signal
+import time
+
+import pytest
+
+from conftest import run
+from media_peer import MediaPeer, stalls
+from stack import Janus, Redis
+
+W, H = 320, 240
+
+
+@pytest.fixture(scope="module")
+def redis(workdir):
+    r = Redis(workdir, port=6383, name="redis-lifecycle").start()
+    yield r
+    r.stop()
+
+
+def start_janus(workdir, service_key, redis, name, **settings):
+    return Janus(workdir, name=name, service_key=service_key, ws_port=8590, http_port=8591,
+                 admin_port=7590,
+                 plugin_settings={"redis_port": redis.port, **settings}).start()
+
+
+def media_rooms(janus) -> int:
+    reply = janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
+                         "request": {"request": "info"}})
+    assert reply["janus"] == "success", reply
+    return reply["response"]["media_rooms"]
+
+
+async def wait_until(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def two_publishers(janus, iv, both_ways: bool = True):
+    """An applicant and a recruiter, connected in that order, once each decodes the other's
+    video (with both_ways=False: once the applicant decodes the recruiter's)."""
+    a = MediaPeer(janus.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="applicant")
+    r = MediaPeer(janus.ws_url, iv["id"], iv["tokens"]["recruiter"][0], name="recruiter")
+    try:
+        for p in (a, r):
+            joined = await p.connect()
+            assert joined["interview"] == "joined", joined
+        for p, other in ((a, r), (r, a)) if both_ways else ((a, r),):
+            await p.wait_for(lambda q: q.frames_from(other.id, "video") >= 5, 15,
+                             f"{p.name} to decode {other.name}'s video")
+        yield a, r
+    finally:
+        for p in (a, r):
+            await p.close()
+
+
+def test_an_h264_room_forwards_h264(workdir, service, service_key, redis):
+    """aiortc 1.4's H.264 encoder answers a PLI with an I frame that is not an IDR and sends its
+    SPS/PPS only at the start, so a receiver that comes in mid-stream cannot decode it (VP8 has
+    no such problem, see test_media.py): here only the applicant, connected first, is asked to
+    decode the recruiter's camera from its first packet; the recruiter gets the audio."""
+    janus = start_janus(workdir, service_key, redis, "janus-h264", video_codec="h264")
+    try:
+        iv = service.schedule(start_in_minutes=0)
+
+        async def body():
+            async with two_publishers(janus, iv, both_ways=False) as (a, r):
+                await r.wait_for(lambda q: q.frames_from(a.id, "audio") >= 10, 10,
+                                 "the recruiter to decode the applicant's audio")
+                for p, other in ((a, r),):
+                    video = [m for m in p.answer_sdp.split("\r\n") if m.startswith("a=rtpmap:")
+                             and "/90000" in m and "rtx" not in m]
+                    assert video and all("H264/90000" in m for m in video), video
+                    mid = p.mids_of(other.id)["video"][0]
+                    assert (p.received[mid].width, p.received[mid].height) == (W, H)
+        run(body())
+    finally:
+        assert janus.stop() == 0, janus.log()[-3000:]
+
+
+def test_hangup_frees_the_slots_and_the_room(workdir, service, service_key, redis):
+    janus = start_janus(workdir, service_key, redis, "janus-hangup")
+    try:
+        iv = service.schedule(start_in_minutes=0)
+
+        async def body():
+            async with two_publishers(janus, iv) as (a, r):
+                assert media_rooms(janus) == 1
+                n = len(r.events_named("media"))
+                await a.hangup()
+                await r.wait_event("media", lambda e: a.id not in
+                                   [p["participant"]["id"] for p in e["publishers"]], after=n,
+                                   timeout=10)
+                mid = r.mids_of(a.id).get("video") or []
+                assert mid == [], "the slot still shows the participant who hung up"
+                before, after = await stalls(lambda: r.frames_from(a.id, "video"))
+                assert before == after, "frames kept coming after the hangup"
+                assert media_rooms(janus) == 1  # the recruiter is still connected
+                await r.hangup()
+                await wait_until(lambda: media_rooms(janus) == 0, 10, "no media room left")
+                # the handle that hung up may connect again and is seen again
+                await a.drop_pc()
+                await a.open_channel()
+                await r.drop_pc()
+                await r.open_channel()
+                await r.wait_for(lambda q: q.frames_from(a.id, "video") >= before + 5, 15,
+                                 "the applicant's video again after connecting anew")
+                assert media_rooms(janus) == 1
+        run(body())
+        assert media_rooms(janus) == 0
+    finally:
+        assert janus.stop() == 0, janus.log()[-3000:]
+
+
+def test_the_end_of_the_interview_closes_every_peer_connection(workdir, service, service_key,
+                                                                redis):
+    janus = start_janus(workdir, service_key, redis, "janus-over", grace_minutes=0)
+    try:
+        # one minute long, ending 20 seconds from now
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 40))
+        iv = service.schedule(start_in_minutes=0, duration_minutes=1, start=start)
+
+        async def body():
+            async with two_publishers(janus, iv) as (a, r):
+                assert media_rooms(janus) == 1
+                for p in (a, r):
+                    await p.wait_event("interview_over", timeout=30)
+                    await p.wait_for(lambda q: any(e.get("janus") == "hangup"
+                                                   for e in q.janus_events), 10,
+                                     f"{p.name}'s PeerConnection to be closed")
+                await wait_until(lambda: media_rooms(janus) == 0, 10, "no media room left")
+        run(body())
+    finally:
+        assert janus.stop() == 0, janus.log()[-3000:]
+
+
+def test_janus_stops_while_media_flows(workdir, service, service_key, redis):
+    """SIGTERM with two PeerConnections forwarding audio, video and the data channel. Janus
+    1.1.2 itself has a shutdown race here: it de-initialises SCTP while the per-connection
+    threads may still be freeing their data channels, and then dies of SIGFPE in
+    janus_sctp_association_destroy (upstream issue meetecho/janus-gateway#3089; the backtrace
+    shows only Janus core frames). So exit 0 or that SIGFPE after "De-initializing SCTP" are
+    accepted; anything else (another signal, a hang, an abort, an error logged by the plugin)
+    fails."""
+    janus = start_janus(workdir, service_key, redis, "janus-stop")
+    iv = service.schedule(start_in_minutes=0)
+
+    async def body():
+        async with two_publishers(janus, iv) as (a, r):
+            await r.wait_for(lambda q: q.frames_from(a.id, "video") >= 15, 10, "media flowing")
+            rc = janus.stop()
+            log = janus.log()
+            known_race = rc == -signal.SIGFPE and "De-initializing SCTP" in log
+            assert rc == 0 or known_race, f"Janus exited with {rc} while forwarding:\n{log[-3000:]}"
+    run(body())
+    log = janus.log()
+    for bad in ("AddressSanitizer", "terminate called", "[interview] destroy:",
+                "[interview] incoming_rtp:", "[interview] hangup_media:"):
+        assert bad not in log, bad
