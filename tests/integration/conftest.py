@@ -34,6 +34,14 @@ def service_key():
 
 
 @pytest.fixture(scope="module")
+def redis(workdir):
+    from stack import Redis
+    r = Redis(workdir).start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture(scope="module")
 def service(workdir, service_key):
     from stack import Service
     s = Service(workdir, service_key).start()

@@ -18,16 +18,9 @@ from aiortc import RTCPeerConnection
 from conftest import run
 from media_peer import MediaPeer, sdp_media_directions, stalls
 from ot_client import units
-from stack import Janus, JanusError, Redis
+from stack import Janus, JanusError
 
 W, H = 320, 240  # the size media_peer's video source sends
-
-
-@pytest.fixture(scope="module")
-def redis(workdir):
-    r = Redis(workdir).start()
-    yield r
-    r.stop()
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +42,16 @@ async def peers(janus, iv, *specs):
     finally:
         for p in made:
             await p.close()
+
+
+@contextlib.asynccontextmanager
+async def publishing_pair(janus, iv):
+    """An applicant and a recruiter, connected in that order, once each decodes the other."""
+    async with peers(janus, iv, ("applicant", "applicant", 0, {}),
+                     ("recruiter", "recruiter", 0, {})) as (a, r):
+        await connect(a, r)
+        await all_see_each_other([a, r])
+        yield a, r
 
 
 async def connect(*ps: MediaPeer) -> None:
@@ -214,10 +217,7 @@ def test_a_receivers_pli_reaches_the_publisher_rate_limited(room_janus, service)
     iv = service.schedule(start_in_minutes=0)
 
     async def body():
-        async with peers(room_janus, iv, ("applicant", "applicant", 0, {}),
-                         ("recruiter", "recruiter", 0, {})) as (a, r):
-            await connect(a, r)
-            await all_see_each_other([a, r])
+        async with publishing_pair(room_janus, iv) as (a, r):
             mid = r.mids_of(a.id)["video"][0]
             plis = a.keyframe_requests["video"]
             # a PLI from the receiver becomes a keyframe request at the publisher, within the
@@ -274,10 +274,7 @@ def test_muting_audio_stops_forwarding_and_unmuting_resumes(room_janus, service)
     iv = service.schedule(start_in_minutes=0)
 
     async def body():
-        async with peers(room_janus, iv, ("applicant", "applicant", 0, {}),
-                         ("recruiter", "recruiter", 0, {})) as (a, r):
-            await connect(a, r)
-            await all_see_each_other([a, r])
+        async with publishing_pair(room_janus, iv) as (a, r):
             audio_mid = r.mids_of(a.id)["audio"][0]
             video_mid = r.mids_of(a.id)["video"][0]
 

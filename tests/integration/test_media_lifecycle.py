@@ -9,20 +9,12 @@ import contextlib
 import signal
 import time
 
-import pytest
 
 from conftest import run
 from media_peer import MediaPeer, stalls
-from stack import Janus, Redis
+from stack import Janus
 
 W, H = 320, 240
-
-
-@pytest.fixture(scope="module")
-def redis(workdir):
-    r = Redis(workdir, port=6383, name="redis-lifecycle").start()
-    yield r
-    r.stop()
 
 
 def start_janus(workdir, service_key, redis, name, **settings):

@@ -12,16 +12,9 @@ import pytest
 from conftest import run
 from ot_client import apply
 from peers import Peer, joined_peers
-from stack import Janus, Redis, Service, plugin_data
+from stack import Janus, Redis, plugin_data
 
 SEED = random.randrange(1 << 30)
-
-
-@pytest.fixture(scope="module")
-def redis(workdir):
-    r = Redis(workdir).start()
-    yield r
-    r.stop()
 
 
 @pytest.fixture(scope="module")
