@@ -341,15 +341,11 @@ def test_bad_data_channel_input_is_refused_and_changes_nothing(workdir, service,
                 a.send(op([15, "z"], seq=1000 + i, rev=a.client.revision))
             err = await a.next_message("error")
             assert err["error"] == "rate_limited"
-            # after leaving, the data channel is refused
+            # leaving closes the handle's PeerConnection, data channel included (messages sent
+            # before a join are refused with not_joined: see test_foundation and the ABI test)
             await a.janus.message(a.handle, {"request": "leave"})
-            a.send('{"type": "ping", "t": 1}')
-            deadline = time.monotonic() + 10
-            while True:
-                err = await a.next_message("error")
-                if err["error"] == "not_joined" or time.monotonic() > deadline:
-                    break
-            assert err["error"] == "not_joined"
+            while (await a.janus.next_event(a.handle, timeout=10)).get("janus") != "hangup":
+                pass  # Janus says when the PeerConnection is gone
         finally:
             for p in (a, o):
                 await p.close()
