@@ -150,6 +150,19 @@ void Runtime::configure(const SessionPtr& session, const std::string& transactio
     deliver(effects);
 }
 
+void Runtime::send_remb(janus_plugin_session* handle, int mindex, std::uint32_t bitrate) {
+    if (mindex < 0) {
+        return;
+    }
+    auto remb = media::make_remb(bitrate);
+    janus_plugin_rtcp packet{};
+    packet.mindex = mindex;
+    packet.video = TRUE;
+    packet.buffer = reinterpret_cast<char*>(remb.data());
+    packet.length = static_cast<uint16_t>(remb.size());
+    gateway_->relay_rtcp(handle, &packet);  // Janus sets the SSRCs of that m-line
+}
+
 void Runtime::setup_media(janus_plugin_session* handle) {
     if (auto session = find(handle)) {
         session->set_media_up(true);
@@ -215,7 +228,7 @@ void Runtime::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packe
         gateway_->send_pli_stream(handle, video_mindex);
     }
     if (remb) {
-        gateway_->send_remb(handle, *remb);
+        send_remb(handle, video_mindex, *remb);
     }
 }
 
@@ -261,7 +274,12 @@ void Runtime::slow_link(janus_plugin_session* handle, int mindex, bool video, bo
     IV_LOG(LOG_VERB, "slow %s %s link on handle %llu", uplink ? "up" : "down",
            video ? "video" : "audio", static_cast<unsigned long long>(session->key()));
     if (cap > 0) {
-        gateway_->send_remb(handle, cap);
+        int camera = -1;
+        {
+            std::lock_guard lock(room->mutex);
+            camera = room->room.video_mindex(session->key());
+        }
+        send_remb(handle, camera, cap);
     }
     push_event(*session, "", protocol::slow_link_event(uplink, video, cap).get());
 }

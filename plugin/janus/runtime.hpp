@@ -103,6 +103,8 @@ class Runtime {
     void register_media(const SessionPtr& session, const std::string& interview_id,
                         media::PeerMedia peer);
     void start_media(Session& session);
+    /// A REMB on the publisher's camera m-line (not Janus's send_remb: see media::make_remb).
+    void send_remb(janus_plugin_session* handle, int mindex, std::uint32_t bitrate);
     void drop_media(Session& session);
     void configure(const SessionPtr& session, const std::string& transaction,
                    const protocol::ConfigureRequest& request);

@@ -80,13 +80,24 @@ def test_an_h264_room_forwards_h264(workdir, service, service_key, redis):
         assert janus.stop() == 0, janus.log()[-3000:]
 
 
+def encoder_bitrate(peer: MediaPeer):
+    """The target bitrate of the peer's VP8 encoder: aiortc sets it from the REMB it receives
+    (RTCRtpSender, clamped to 250-1500 kbps; 500 kbps before any REMB)."""
+    encoder = peer.publish_transceivers["video"].sender._RTCRtpSender__encoder
+    return encoder.target_bitrate if encoder is not None else None
+
+
 def test_hangup_frees_the_slots_and_the_room(workdir, service, service_key, redis):
-    janus = start_janus(workdir, service_key, redis, "janus-hangup")
+    """Also: the REMB cap (video_bitrate_cap) reaches each publisher's encoder."""
+    janus = start_janus(workdir, service_key, redis, "janus-hangup", video_bitrate_cap=400000)
     try:
         iv = service.schedule(start_in_minutes=0)
 
         async def body():
             async with two_publishers(janus, iv) as (a, r):
+                for p in (a, r):
+                    await p.wait_for(lambda q: encoder_bitrate(q) == 400000, 5,
+                                     f"{p.name}'s encoder to take the 400 kbps REMB cap")
                 assert media_rooms(janus) == 1
                 n = len(r.events_named("media"))
                 await a.hangup()

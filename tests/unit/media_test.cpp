@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <string>
 #include <vector>
 
 #include "media/media_room.hpp"
@@ -144,6 +145,27 @@ TEST(Rtcp, FindsPliAndFirInCompoundPackets) {
     EXPECT_FALSE(rtcp_requests_keyframe(bad.data(), bad.size()));
     EXPECT_FALSE(rtcp_requests_keyframe(pli.data(), 3));
     EXPECT_FALSE(rtcp_requests_keyframe(nullptr, 0));
+}
+
+TEST(Rtcp, RembCarriesTheBitrateAsExponentAndMantissa) {
+    const auto small = make_remb(200000);  // fits 18 bits: exponent 0
+    EXPECT_EQ(small[0], 0x8f);
+    EXPECT_EQ(small[1], 206);
+    EXPECT_EQ(small[3], 5);
+    EXPECT_EQ(std::string(small.begin() + 12, small.begin() + 16), "REMB");
+    EXPECT_EQ(small[16], 1);
+    EXPECT_EQ(small[17], 200000 >> 16);
+    EXPECT_EQ(small[18], (200000 >> 8) & 0xff);
+    EXPECT_EQ(small[19], 200000 & 0xff);
+    for (std::uint32_t bitrate : {400000u, 1000000u, 20000000u, 0xffffffffu}) {
+        const auto p = make_remb(bitrate);
+        const unsigned exponent = p[17] >> 2;
+        const std::uint64_t mantissa = (std::uint64_t{p[17] & 3u} << 16) | (p[18] << 8) | p[19];
+        const std::uint64_t decoded = mantissa << exponent;
+        EXPECT_LE(decoded, bitrate);
+        EXPECT_GT(decoded, bitrate - (bitrate >> 17));  // within 18 bits of precision
+    }
+    EXPECT_FALSE(rtcp_requests_keyframe(small.data(), small.size()));
 }
 
 OfferedLine line(int index, MediaKind kind, Direction direction, bool codec = true) {

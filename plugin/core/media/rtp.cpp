@@ -86,6 +86,30 @@ void RtpRewriter::rewrite(RtpHeader& header, std::int64_t now_us) {
     sent_any_ = true;
 }
 
+std::array<std::uint8_t, 24> make_remb(std::uint32_t bitrate_bps) {
+    std::array<std::uint8_t, 24> p{};
+    p[0] = 0x80 | 15;          // version 2, FMT 15: application layer feedback
+    p[1] = 206;                // payload-specific feedback
+    write16(p.data() + 2, 5);  // length: 6 words - 1
+    // sender SSRC (4..7) and media SSRC (8..11, always 0 for REMB) stay 0
+    p[12] = 'R';
+    p[13] = 'E';
+    p[14] = 'M';
+    p[15] = 'B';
+    std::uint32_t mantissa = bitrate_bps;
+    std::uint8_t exponent = 0;
+    while (mantissa > 0x3ffff) {  // 18 bits
+        mantissa >>= 1;
+        ++exponent;
+    }
+    p[16] = 1;  // one SSRC follows
+    p[17] = static_cast<std::uint8_t>((exponent << 2) | (mantissa >> 16));
+    p[18] = static_cast<std::uint8_t>(mantissa >> 8);
+    p[19] = static_cast<std::uint8_t>(mantissa);
+    // the SSRC it is about (20..23) stays 0
+    return p;
+}
+
 bool rtcp_requests_keyframe(const std::uint8_t* data, std::size_t length) {
     std::size_t at = 0;
     while (data != nullptr && at + 4 <= length) {

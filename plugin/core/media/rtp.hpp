@@ -5,6 +5,7 @@
 // logic is unit-tested without Janus.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,6 +51,12 @@ class RtpRewriter {
     std::uint32_t last_ts_ = 0;      // timestamp of that packet
     std::int64_t last_sent_us_ = 0;
 };
+
+/// An RTCP REMB (draft-alvestrand-rmcat-remb) announcing `bitrate_bps` for one media source.
+/// The SSRCs are left 0: Janus fills in its own and the peer's for the m-line it is sent on.
+/// (Janus's send_remb picks "the first video m-line" itself, which in a PeerConnection with
+/// receive slots is not the camera's.)
+std::array<std::uint8_t, 24> make_remb(std::uint32_t bitrate_bps);
 
 /// Whether a compound RTCP packet holds a keyframe request (PLI or FIR). Walks the blocks and
 /// stops at the first malformed one (what came before it counts).
