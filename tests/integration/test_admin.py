@@ -14,7 +14,7 @@ import pytest
 from conftest import run
 from peers import Peer, joined_peers
 from stack import Janus, plugin_data
-from test_relay import redis, redis_text, settle, type_concurrently  # noqa: F401 (fixture)
+from test_relay import redis_text, settle, type_concurrently
 
 
 class EventSink:
