@@ -31,6 +31,9 @@ class DocumentHub::Outbox : public room::DocumentOutbox {
     bool send(room::SessionKey to, const std::string& text) override {
         return hub_.sink_.send(to, text);
     }
+    void send_beyond_budget(room::SessionKey to, const std::string& text) override {
+        hub_.sink_.send_beyond_budget(to, text);
+    }
     void persist(const room::PendingCommit& commit) override {
         hub_.persist(entry_.interview_id, commit);
     }

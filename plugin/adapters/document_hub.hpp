@@ -30,6 +30,8 @@ class DataSink {
     virtual ~DataSink() = default;
     /// Sends text to a session's data channel; false when its outbound queue is over budget.
     virtual bool send(room::SessionKey to, const std::string& text) = 0;
+    /// The same, past the budget (counted all the same): see DocumentOutbox::send_beyond_budget.
+    virtual void send_beyond_budget(room::SessionKey to, const std::string& text) = 0;
 };
 
 struct HubConfig {

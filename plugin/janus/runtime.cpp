@@ -273,7 +273,7 @@ void Runtime::push_error(const Session& session, const std::string& transaction,
     push_event(session, transaction, event.get());
 }
 
-bool Runtime::send_text(Session& session, const std::string& text) {
+bool Runtime::send_text(Session& session, const std::string& text, bool bounded) {
     if (text.size() > 65535) {
         // Janus's data length is 16-bit: never hand it something it would cut.
         IV_LOG(LOG_ERR, "refusing to send a %zu-byte data message", text.size());
@@ -281,11 +281,21 @@ bool Runtime::send_text(Session& session, const std::string& text) {
     }
     // Janus's own queue has no bound: keep ours. Past the budget nothing more is queued for this
     // session until data_ready says it drained (the document then sends a snapshot instead).
-    const std::size_t queued = session.queued_bytes().fetch_add(text.size()) + text.size();
-    if (queued > static_cast<std::size_t>(settings_.outbound_queue_bytes)) {
-        session.queued_bytes().fetch_sub(text.size());
-        return false;
-    }
+    const auto budget = static_cast<std::size_t>(settings_.outbound_queue_bytes);
+    std::size_t queued = session.queued_bytes().load();
+    do {
+        if (bounded && queued + text.size() > budget) {
+            session.held_back().store(true);
+            // data_ready may have reset the count between the check and the flag, and seen no
+            // flag: then nothing is in flight and no data_ready will come; tell the document
+            // ourselves (posted: it runs after the caller has marked the member as behind).
+            if (session.queued_bytes().load() == 0 && session.held_back().exchange(false) &&
+                session.membership()) {
+                hub_->drained(session.key());
+            }
+            return false;
+        }
+    } while (!session.queued_bytes().compare_exchange_weak(queued, queued + text.size()));
     janus_plugin_data packet{};
     packet.label = const_cast<char*>("interview");
     packet.protocol = nullptr;
@@ -294,6 +304,12 @@ bool Runtime::send_text(Session& session, const std::string& text) {
     packet.length = static_cast<uint16_t>(text.size());
     gateway_->relay_data(session.handle(), &packet);
     return true;
+}
+
+void Runtime::DataSink::send_beyond_budget(room::SessionKey to, const std::string& text) {
+    if (auto session = runtime_.find(to); session && !session->destroyed()) {
+        runtime_.send_text(*session, text, false);
+    }
 }
 
 bool Runtime::DataSink::send(room::SessionKey to, const std::string& text) {
@@ -358,7 +374,10 @@ void Runtime::data_ready(janus_plugin_session* handle) {
     if (!session || session->destroyed()) {
         return;
     }
-    if (session->queued_bytes().exchange(0) > 0 && session->membership()) {
+    // Only a member that had something held back needs the document thread: waking it on
+    // every drain (twice per edit in a busy room) cost more than all the OT work.
+    session->queued_bytes().store(0);
+    if (session->held_back().exchange(false) && session->membership()) {
         hub_->drained(session->key());
     }
 }

@@ -62,6 +62,7 @@ class Runtime {
       public:
         explicit DataSink(Runtime& runtime) : runtime_(runtime) {}
         bool send(room::SessionKey to, const std::string& text) override;
+        void send_beyond_budget(room::SessionKey to, const std::string& text) override;
 
       private:
         Runtime& runtime_;
@@ -117,7 +118,8 @@ class Runtime {
     /// requests was refused.
     void push_error(const Session& session, const std::string& transaction,
                     const protocol::ApiError& error, const char* request = nullptr);
-    bool send_text(Session& session, const std::string& text);
+    /// false when `bounded` and the session's outbound budget is spent (nothing sent).
+    bool send_text(Session& session, const std::string& text, bool bounded = true);
     void notify(const Session* session, const json_t* event);
 
     janus_callbacks* const gateway_;

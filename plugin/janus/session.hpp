@@ -40,6 +40,9 @@ class Session {
 
     /// Bytes handed to relay_data since Janus last said the data channel drained (data_ready).
     std::atomic<std::size_t>& queued_bytes() { return queued_bytes_; }
+    /// Something was held back because the budget was spent: the document must hear when the
+    /// channel drains (it then resyncs the member). Without this, nobody needs to be told.
+    std::atomic<bool>& held_back() { return held_back_; }
 
     bool media_up() const { return media_up_.load(); }
     void set_media_up(bool up) { media_up_.store(up); }
@@ -72,6 +75,7 @@ class Session {
     std::atomic<bool> joining_{false};
     std::atomic<bool> has_pc_{false};
     std::atomic<std::size_t> queued_bytes_{0};
+    std::atomic<bool> held_back_{false};
     mutable std::mutex mutex_;
     std::optional<Membership> membership_;       // guarded by mutex_
     std::shared_ptr<LiveMediaRoom> media_room_;  // guarded by mutex_

@@ -21,7 +21,8 @@ struct Outbox : room::DocumentOutbox {
     std::map<room::SessionKey, std::vector<std::string>> sent;
     std::vector<room::PendingCommit> commits;
     std::vector<std::string> languages;
-    std::set<room::SessionKey> full;  // sessions whose queue is over budget
+    std::set<room::SessionKey> full;                // sessions whose queue is over budget
+    std::map<room::SessionKey, int> beyond_budget;  // messages sent past the budget
 
     bool send(room::SessionKey to, const std::string& text) override {
         if (full.count(to)) {
@@ -29,6 +30,10 @@ struct Outbox : room::DocumentOutbox {
         }
         sent[to].push_back(text);
         return true;
+    }
+    void send_beyond_budget(room::SessionKey to, const std::string& text) override {
+        sent[to].push_back(text);  // even when "full": that is the point
+        beyond_budget[to] += 1;
     }
     void persist(const room::PendingCommit& c) override { commits.push_back(c); }
     void persist_language(const std::string& l) override { languages.push_back(l); }
@@ -277,6 +282,23 @@ TEST_F(DocumentTest, ASlowReceiverStopsGettingOpsAndGetsASnapshotWhenDrained) {
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(type_of(m[0]), "snapshot");
     EXPECT_STREQ(json_string_value(json_object_get(m[0].get(), "text")), "abc");
+}
+
+TEST_F(DocumentTest, ASnapshotLargerThanTheBudgetStillArrivesWhole) {
+    hello_all();
+    const int before = out_.beyond_budget[2];  // the hello's snapshot
+    out_.full.insert(2);                       // whatever is sent to 2 now is over its budget
+    commit(1, "c1", 1, R"(["a"])");
+    EXPECT_TRUE(out_.take(2).empty());
+    doc_.on_drained(2, out_);  // the resync's parts go past the budget instead of looping
+    auto m = out_.take(2);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(type_of(m[0]), "snapshot");
+    EXPECT_EQ(out_.beyond_budget[2], before + 1);
+    // a snapshot asked for while lagging waits for the drain
+    commit(1, "c1", 2, R"([1, "b"])");
+    doc_.on_text(2, R"({"type":"hello","client_id":"c2","last_revision":null})", 0, out_);
+    EXPECT_EQ(type_of(out_.take(2).front()), "snapshot");  // hello clears lagging: served
 }
 
 TEST_F(DocumentTest, ChecksumCheckOkStaleOrResync) {

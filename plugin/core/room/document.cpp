@@ -60,12 +60,15 @@ void Document::send_error(SessionKey key, Member& member, const DataError& error
 }
 
 void Document::send_snapshot(SessionKey key, Member& member, DocumentOutbox& out) {
+    if (member.lagging) {
+        return;  // a fresh one goes out when its queue has drained
+    }
     // The text may include commits the store has not confirmed yet; their broadcasts must then
     // skip this member, hence synced_revision = the authority's revision, not confirmed_.
     for (const std::string& part :
          protocol::snapshot_texts(authority_.revision(), language_, read_only_,
                                   authority_.document().utf8(), config_.snapshot_part_bytes)) {
-        send(key, member, part, out);
+        out.send_beyond_budget(key, part);
     }
     member.synced_revision = authority_.revision();
 }

@@ -45,6 +45,9 @@ class DocumentOutbox {
     /// Sends text on a member's data channel; false when the member's outbound queue is over
     /// its budget (the text was not sent).
     virtual bool send(SessionKey to, const std::string& text) = 0;
+    /// Sends past the budget (still counted): for a snapshot's parts, which must arrive whole
+    /// even when the snapshot is larger than the budget, or a member would never catch up.
+    virtual void send_beyond_budget(SessionKey to, const std::string& text) = 0;
     virtual void persist(const PendingCommit& commit) = 0;
     virtual void persist_language(const std::string& language) = 0;
 };
