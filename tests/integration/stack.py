@@ -52,13 +52,14 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.02):
 class Process:
     """A child process whose output goes to a log file; stop() returns its exit status."""
 
-    def __init__(self, name: str, argv: list[str], env: dict | None = None):
+    def __init__(self, name: str, argv: list[str], env: dict | None = None,
+                 cwd: str | None = None):
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.name = name
         self.log_path = LOG_DIR / f"{name}.out.log"
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **(env or {})})
+                                     env={**os.environ, **(env or {})}, cwd=cwd)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -137,7 +138,10 @@ class Janus:
         self.log_path = LOG_DIR / f"{self.name}-{os.getpid()}-{next(_starts)}.janus.log"
         self.process = Process(self.name, [JANUS_BIN, "-F", str(self.config_dir), "-P",
                                            str(PLUGIN_DIR), "-L", str(self.log_path), "-o",
-                                           "-N"])
+                                           "-N"],
+                               # Janus raises its core-size limit itself: should it crash, the
+                               # core lands in the test's work directory, not the checkout.
+                               cwd=str(self.config_dir))
         wait_until(lambda: self._answers() or not self.process.alive(), 15, "Janus to answer")
         if not self.process.alive():
             raise RuntimeError(f"Janus exited at start:\n{self.process.log()[-3000:]}")
