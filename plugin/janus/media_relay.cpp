@@ -259,27 +259,26 @@ void Runtime::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* pac
     }
 }
 
-void Runtime::slow_link(janus_plugin_session* handle, int mindex, bool video, bool uplink) {
+void Runtime::slow_link(janus_plugin_session* handle, int mindex, bool video, bool janus_uplink) {
     auto session = find(handle);
     auto room = session ? session->media_room() : nullptr;
     if (!room) {
         return;
     }
-    (void)mindex;
+    // Janus names the direction from its own side: its uplink (Janus to peer) is the
+    // participant's downlink. Events and decisions here speak from the participant's side.
+    const bool uplink = !janus_uplink;
     std::uint32_t cap = 0;
     if (uplink && video) {
         std::lock_guard lock(room->mutex);
-        cap = room->room.slow_uplink(session->key(), monotonic_us());
+        if (room->room.video_mindex(session->key()) == mindex) {
+            cap = room->room.slow_uplink(session->key(), monotonic_us());
+        }
     }
     IV_LOG(LOG_VERB, "slow %s %s link on handle %llu", uplink ? "up" : "down",
            video ? "video" : "audio", static_cast<unsigned long long>(session->key()));
     if (cap > 0) {
-        int camera = -1;
-        {
-            std::lock_guard lock(room->mutex);
-            camera = room->room.video_mindex(session->key());
-        }
-        send_remb(handle, camera, cap);
+        send_remb(handle, mindex, cap);
     }
     push_event(*session, "", protocol::slow_link_event(uplink, video, cap).get());
 }

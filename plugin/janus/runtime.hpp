@@ -52,7 +52,8 @@ class Runtime {
     void hangup_media(janus_plugin_session* handle);
     void incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet);
     void incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet);
-    void slow_link(janus_plugin_session* handle, int mindex, bool video, bool uplink);
+    /// `janus_uplink` as Janus gives it: true for Janus-to-peer.
+    void slow_link(janus_plugin_session* handle, int mindex, bool video, bool janus_uplink);
     void incoming_data(janus_plugin_session* handle, janus_plugin_data* packet);
     void data_ready(janus_plugin_session* handle);
 

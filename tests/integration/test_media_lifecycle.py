@@ -170,3 +170,45 @@ def test_janus_stops_while_media_flows(workdir, service, service_key, redis):
     for bad in ("AddressSanitizer", "terminate called", "[interview] destroy:",
                 "[interview] incoming_rtp:", "[interview] hangup_media:"):
         assert bad not in log, bad
+
+
+def test_a_lossy_uplink_lowers_the_cap_and_is_reported(workdir, service, service_key, redis):
+    """Janus reports a slow uplink once more than slowlink_threshold (4, janus-config) packets a
+    second are lost; the plugin halves that publisher's cap (REMB) and sends it `slow_link`.
+    The loss is made in the applicant's own aiortc transport: every other camera packet, and
+    every retransmission, is dropped before encryption (this kernel has no netem)."""
+    from aiortc.rtp import is_rtcp
+
+    janus = start_janus(workdir, service_key, redis, "janus-slow")
+    try:
+        iv = service.schedule(start_in_minutes=0)
+
+        async def body():
+            async with two_publishers(janus, iv) as (a, r):
+                sender = a.publish_transceivers["video"].sender
+                transport = sender.transport
+                send_rtp = transport._send_rtp
+                dropped = []
+
+                async def lossy(data: bytes) -> None:
+                    if not is_rtcp(data) and len(data) >= 12:
+                        ssrc = int.from_bytes(data[8:12], "big")
+                        if ssrc == sender._rtx_ssrc or (ssrc == sender._ssrc and
+                                                        len(dropped) % 2 == 0 and
+                                                        dropped.append(ssrc) is None):
+                            return
+                        if ssrc == sender._ssrc:
+                            dropped.append(None)  # every other one goes through
+                    await send_rtp(data)
+
+                transport._send_rtp = lossy
+                event = await a.wait_event("slow_link", lambda e: e["direction"] == "uplink",
+                                           timeout=20)
+                assert event["type"] == "video", event
+                assert event["bitrate_cap"] == 500000, event  # 1 Mbps halved
+                await a.wait_for(lambda q: encoder_bitrate(q) == 500000, 5,
+                                 "the applicant's encoder to take the lowered cap")
+                assert not r.events_named("slow_link"), "only the lossy publisher is told"
+        run(body())
+    finally:
+        assert janus.stop() == 0, janus.log()[-3000:]
