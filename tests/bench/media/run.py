@@ -50,109 +50,16 @@ os.environ.setdefault("INTERVIEW_TEST_LOGS", str(REPO / "build" / "bench-media-l
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 import stack  # noqa: E402  (after the log directory is chosen)
-from stack import Janus, Process, Redis, Service, wait_until  # noqa: E402
+from stack import Redis, Service  # noqa: E402
 
-STOCK_PLUGINS = Path("/usr/lib/x86_64-linux-gnu/janus/plugins")
+sys.path.insert(0, str(HERE.parent / "common"))
+from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  # noqa: E402
+                        run_ns, tree_ticks)
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SYSTEMS = ("interview", "videoroom")
 
 
-class MediaJanus(Janus):
-    """stack.Janus with janus.plugin.videoroom enabled next to ours (no rooms in its config: the
-    load generator creates them), from a plugins folder of symlinks."""
-
-    def __init__(self, workdir: Path, plugin_so: Path, **kw):
-        super().__init__(workdir, **kw)
-        cfg = self.config_dir / "janus.jcfg"
-        text = cfg.read_text()
-        text = text.replace("libjanus_videoroom.so,", "").replace(",libjanus_videoroom.so", "")
-        cfg.write_text(text)
-        (self.config_dir / "janus.plugin.videoroom.jcfg").write_text("general: {\n}\n")
-        self.plugins_dir = workdir / f"{self.name}-plugins"
-        self.plugins_dir.mkdir(exist_ok=True)
-        for src in (plugin_so, STOCK_PLUGINS / "libjanus_videoroom.so"):
-            stack.require(src, src.name)
-            link = self.plugins_dir / src.name
-            if not link.exists():
-                link.symlink_to(src)
-
-    def start(self, expect_plugin: bool = True) -> "MediaJanus":
-        self.log_path = stack.LOG_DIR / f"{self.name}-{os.getpid()}-{next(stack._starts)}.janus.log"
-        self.process = Process(self.name, [stack.JANUS_BIN, "-F", str(self.config_dir), "-P",
-                                           str(self.plugins_dir), "-L", str(self.log_path),
-                                           "-o", "-N"])
-        wait_until(lambda: self._answers() or not self.process.alive(), 15, "Janus to answer")
-        if not self.process.alive():
-            raise RuntimeError(f"Janus exited at start:\n{self.process.log()[-3000:]}")
-        plugins = self.info().get("plugins", {})
-        for name in ("janus.plugin.interview", "janus.plugin.videoroom"):
-            if name not in plugins:
-                raise RuntimeError(f"{name} not loaded:\n{self.log()[-3000:]}")
-        return self
-
-
-# ------------------------------------------------------------------------------ sampling
-def cpu_ticks(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-
-
-def run_ns(pid: int) -> int:
-    """Time on CPU of the process's live threads in ns (schedstat): a finer cross-check of the
-    utime+stime ticks (threads that ended are not counted; none does in steady state)."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total
-
-
-def tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo.extend(int(c) for c in f.read().split())
-        except OSError:
-            pass
-    return out
-
-
-def tree_ticks(pid: int) -> dict[int, int]:
-    ticks = {}
-    for p in tree(pid):
-        try:
-            ticks[p] = cpu_ticks(p)
-        except OSError:
-            pass
-    return ticks
-
-
-def proc_status(pid: int) -> dict:
-    out = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:", "Threads:")):
-                key, value = line.split(":", 1)
-                out[key] = int(value.split()[0])
-    return out
-
-
-def machine_ticks() -> int:
-    """Busy ticks of the whole machine, all CPUs (user nice system irq softirq steal)."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
-
-
-# ------------------------------------------------------------------------------ load generators
 class LoadGen:
     """One Node process; its stdout lines (JSON) are queued by a reader thread."""
 
@@ -345,7 +252,7 @@ def run_step(step: int, rooms: int, args, workdir: Path, service: Service, servi
              recording: Path, raw_path: Path, header: dict, records: list,
              plugin_so: Path) -> None:
     P = args.participants
-    janus = MediaJanus(workdir, plugin_so, name=f"janus-{rooms}", service_key=service_key,
+    janus = BaselineJanus(workdir, "videoroom", "general: {\n}\n", plugin_so, name=f"janus-{rooms}", service_key=service_key,
                        service_url=service.url,
                        plugin_settings={"max_participants": max(4, P),
                                         "verify_cache_seconds": 600,

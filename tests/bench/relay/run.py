@@ -47,97 +47,15 @@ os.environ.setdefault("INTERVIEW_TEST_LOGS", str(REPO / "build" / "bench-relay-l
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 import stack  # noqa: E402  (after the log directory is chosen)
-from stack import Janus, Process, Redis, Service, wait_until  # noqa: E402
+from stack import Redis, Service  # noqa: E402
 
-STOCK_PLUGINS = Path("/usr/lib/x86_64-linux-gnu/janus/plugins")
+sys.path.insert(0, str(HERE.parent / "common"))
+from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  # noqa: E402
+                        tree_ticks)
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+TEXTROOM_CONFIG = 'general: {\n\tjson = "compact"\n}\n'
 SCRIPTS = {"werift": "loadgen.js", "chromium": "loadgen-browser.js"}
-
-
-class BenchJanus(Janus):
-    """stack.Janus with janus.plugin.textroom enabled next to ours (compact JSON, no rooms in
-    the config: the load generator creates them), from a plugins folder of symlinks."""
-
-    def __init__(self, workdir: Path, **kw):
-        super().__init__(workdir, **kw)
-        cfg = self.config_dir / "janus.jcfg"
-        text = cfg.read_text()
-        text = text.replace("libjanus_textroom.so,", "").replace(",libjanus_textroom.so", "")
-        # Logging at "info" writes a line per join; nothing per message at this level.
-        cfg.write_text(text)
-        (self.config_dir / "janus.plugin.textroom.jcfg").write_text(
-            'general: {\n\tjson = "compact"\n}\n')
-        self.plugins_dir = workdir / f"{self.name}-plugins"
-        self.plugins_dir.mkdir(exist_ok=True)
-        for src in (stack.PLUGIN_DIR / "libjanus_interview.so",
-                    STOCK_PLUGINS / "libjanus_textroom.so"):
-            stack.require(src, src.name)
-            link = self.plugins_dir / src.name
-            if not link.exists():
-                link.symlink_to(src)
-
-    def start(self, expect_plugin: bool = True) -> "BenchJanus":
-        self.log_path = stack.LOG_DIR / f"{self.name}-{os.getpid()}-{next(stack._starts)}.janus.log"
-        self.process = Process(self.name, [stack.JANUS_BIN, "-F", str(self.config_dir), "-P",
-                                           str(self.plugins_dir), "-L", str(self.log_path),
-                                           "-o", "-N"])
-        wait_until(lambda: self._answers() or not self.process.alive(), 15, "Janus to answer")
-        if not self.process.alive():
-            raise RuntimeError(f"Janus exited at start:\n{self.process.log()[-3000:]}")
-        plugins = self.info().get("plugins", {})
-        for name in ("janus.plugin.interview", "janus.plugin.textroom"):
-            if name not in plugins:
-                raise RuntimeError(f"{name} not loaded:\n{self.log()[-3000:]}")
-        return self
-
-
-# ------------------------------------------------------------------------------ sampling
-def cpu_ticks(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-
-
-def tree(pid: int) -> list[int]:
-    """pid and all its descendants (Chromium's browser, renderer, GPU and utility processes)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo.extend(int(c) for c in f.read().split())
-        except OSError:
-            pass
-    return out
-
-
-def tree_ticks(pid: int) -> dict[int, int]:
-    ticks = {}
-    for p in tree(pid):
-        try:
-            ticks[p] = cpu_ticks(p)
-        except OSError:
-            pass
-    return ticks
-
-
-def rss_kib(pid: int) -> dict:
-    out = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:", "Threads:")):
-                key, value = line.split(":", 1)
-                out[key] = int(value.split()[0])
-    return out
-
-
-def machine_ticks() -> int:
-    """Busy ticks of the whole machine, all CPUs (user nice system irq softirq steal)."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
 
 
 def redis_info(redis: Redis) -> dict:
@@ -182,7 +100,7 @@ class Sampler:
         cmds = {k: v - a["redis_info"]["commands"].get(k, 0)
                 for k, v in b["redis_info"]["commands"].items()}
         cmds = {k: v for k, v in cmds.items() if v and k != "info"}
-        mem = rss_kib(self.janus_pid)
+        mem = proc_status(self.janus_pid)
         # the two INFO calls of the sampler itself are not the plugin's
         total = b["redis_info"]["total"] - a["redis_info"]["total"] - 1
         return {"wall_s": wall, "janus_cpu_pct": pct("janus"), "client_cpu_pct": 100.0 * client / CLK_TCK / wall,
@@ -286,7 +204,7 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
     """N rooms of each system in one fresh Janus: both populations connected at once, then
     short measured phases alternating ours / textroom (ABBA order per repeat, so drift and the
     neighbours' load hit both alike), only one population typing at a time."""
-    janus = BenchJanus(workdir, name=f"janus-{n}", service_key=service_key,
+    janus = BaselineJanus(workdir, "textroom", TEXTROOM_CONFIG, name=f"janus-{n}", service_key=service_key,
                        service_url=service.url,
                        plugin_settings={"max_ops_per_second": 100000,
                                         "max_participants": 4,
@@ -297,7 +215,7 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
     try:
         janus.start()
         jpid = janus.process.proc.pid
-        mem = {"empty": rss_kib(jpid)["VmRSS"]}
+        mem = {"empty": proc_status(jpid)["VmRSS"]}
         procs = max(1, min(args.procs, n))
 
         def spawn(system: str, rooms: list, pad: int) -> list[LoadGen]:
@@ -317,11 +235,11 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             rooms.append({"id": iv["id"], "tokens": [iv["tokens"]["applicant"][0],
                                                       iv["tokens"]["recruiter"][0]]})
         gens["interview"] = spawn("interview", rooms, 0)
-        mem["interview"] = rss_kib(jpid)["VmRSS"]
+        mem["interview"] = proc_status(jpid)["VmRSS"]
         pad = args.pad_bytes or OUR_OP_BYTES
         gens["textroom"] = spawn("textroom", [{"textroom": 1000 * n + i} for i in range(n)],
                                  pad)
-        mem["textroom"] = rss_kib(jpid)["VmRSS"]
+        mem["textroom"] = proc_status(jpid)["VmRSS"]
         # RSS each population added when it connected (KiB); Janus empty before
         rss_added = {"interview": mem["interview"] - mem["empty"],
                      "textroom": mem["textroom"] - mem["interview"]}

@@ -1,0 +1,113 @@
+"""What the benchmarks share (tests/bench/relay and tests/bench/media): a Janus that loads our
+plugin next to one stock plugin (the baseline) from a folder of symlinks, and reading a
+process's CPU time, memory and children from /proc. Import it after setting
+INTERVIEW_TEST_LOGS and putting tests/integration on sys.path (it builds on stack.Janus)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import stack
+from stack import Janus, Process, wait_until
+
+STOCK_PLUGINS = Path("/usr/lib/x86_64-linux-gnu/janus/plugins")
+
+
+class BaselineJanus(Janus):
+    """stack.Janus with the stock plugin `stock` (e.g. "textroom", "videoroom") enabled next to
+    ours, configured by `stock_config` (jcfg text: no rooms, the load generator creates them)."""
+
+    def __init__(self, workdir: Path, stock: str, stock_config: str,
+                 plugin_so: Path | None = None, **kw):
+        super().__init__(workdir, **kw)
+        self.stock = stock
+        library = f"libjanus_{stock}.so"
+        cfg = self.config_dir / "janus.jcfg"
+        text = cfg.read_text()
+        cfg.write_text(text.replace(f"{library},", "").replace(f",{library}", ""))
+        (self.config_dir / f"janus.plugin.{stock}.jcfg").write_text(stock_config)
+        self.plugins_dir = workdir / f"{self.name}-plugins"
+        self.plugins_dir.mkdir(exist_ok=True)
+        for src in (plugin_so or stack.PLUGIN_DIR / "libjanus_interview.so",
+                    STOCK_PLUGINS / library):
+            stack.require(src, src.name)
+            link = self.plugins_dir / src.name
+            if not link.exists():
+                link.symlink_to(src)
+
+    def start(self, expect_plugin: bool = True) -> "BaselineJanus":
+        self.log_path = stack.LOG_DIR / f"{self.name}-{os.getpid()}-{next(stack._starts)}.janus.log"
+        self.process = Process(self.name, [stack.JANUS_BIN, "-F", str(self.config_dir), "-P",
+                                           str(self.plugins_dir), "-L", str(self.log_path),
+                                           "-o", "-N"], cwd=str(self.config_dir))
+        wait_until(lambda: self._answers() or not self.process.alive(), 15, "Janus to answer")
+        if not self.process.alive():
+            raise RuntimeError(f"Janus exited at start:\n{self.process.log()[-3000:]}")
+        plugins = self.info().get("plugins", {})
+        for name in ("janus.plugin.interview", f"janus.plugin.{self.stock}"):
+            if name not in plugins:
+                raise RuntimeError(f"{name} not loaded:\n{self.log()[-3000:]}")
+        return self
+
+
+def cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+
+
+def run_ns(pid: int) -> int:
+    """Time on CPU of the process's live threads in ns (schedstat): a finer cross-check of the
+    utime+stime ticks (threads that ended are not counted; none does in steady state)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total
+
+
+def tree(pid: int) -> list[int]:
+    """pid and all its descendants (a browser's renderer, GPU and utility processes)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def tree_ticks(pid: int) -> dict[int, int]:
+    ticks = {}
+    for p in tree(pid):
+        try:
+            ticks[p] = cpu_ticks(p)
+        except OSError:
+            pass
+    return ticks
+
+
+def proc_status(pid: int) -> dict:
+    """VmRSS, VmHWM (KiB) and Threads of a process."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:", "Threads:")):
+                key, value = line.split(":", 1)
+                out[key] = int(value.split()[0])
+    return out
+
+
+def machine_ticks() -> int:
+    """Busy ticks of the whole machine, all CPUs (user nice system irq softirq steal)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
