@@ -111,3 +111,38 @@ def machine_ticks() -> int:
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
     return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+
+
+def run_header(args) -> dict:
+    """What a run's raw results start with: when, on what machine, with which arguments."""
+    import platform
+    import subprocess
+    import time
+
+    cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                      if line.startswith("model name")), platform.processor())
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "nproc": os.cpu_count(),
+            "cpu": cpu_model, "node": node,
+            "loadavg_before": open("/proc/loadavg").read().split()[:3], "args": vars(args)}
+
+
+def print_run_footer(header: dict, started: float, raw_path: Path, repo: Path,
+                     command: str | None, extra: dict | None = None) -> None:
+    """The lines printed under a run's table: machine, load before and after, time, raw file,
+    command, niceness (and `extra` items, e.g. the plugin build)."""
+    import time
+
+    header["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
+    header["elapsed_s"] = round(time.monotonic() - started)
+    print()
+    print(f"Measured {header['date']} on {header['nproc']} cores, {header['cpu']}, Node "
+          f"{header['node']}; load average before {' '.join(header['loadavg_before'])}, after "
+          f"{' '.join(header['loadavg_after'])}; {header['elapsed_s']} s; raw: "
+          f"{os.path.relpath(raw_path, repo)}")
+    if command:
+        print(f"Command: {command}")
+    for key, value in (extra or {}).items():
+        print(f"{key}: {value}")
+    print(f"Niceness: {os.nice(0)}")
+    print()

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import queue
 import secrets
 import shutil
@@ -54,7 +53,7 @@ from stack import Redis, Service  # noqa: E402
 
 sys.path.insert(0, str(HERE.parent / "common"))
 from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  # noqa: E402
-                        run_ns, tree_ticks)
+                        print_run_footer, run_header, run_ns, tree_ticks)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SYSTEMS = ("interview", "videoroom")
@@ -513,13 +512,7 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     raw_path = out_dir / f"media-{stamp}.jsonl"
-    cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                      if l.startswith("model name")), platform.processor())
-    header = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "nproc": os.cpu_count(),
-              "cpu": cpu_model, "node": subprocess.run(["node", "--version"], capture_output=True,
-                                                       text=True).stdout.strip(),
-              "loadavg_before": open("/proc/loadavg").read().split()[:3], "args": vars(args),
-              "plugin": plugin_build()}
+    header = {**run_header(args), "plugin": plugin_build()}
     print(f"media benchmark: {header}", flush=True)
     records: list[dict] = []
     service_key = secrets.token_urlsafe(32)
@@ -554,18 +547,8 @@ def main() -> int:
                 service.stop()
             if redis:
                 redis.stop()
-    header["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
-    header["elapsed_s"] = round(time.monotonic() - started)
-    print()
-    print(f"Measured {header['date']} on {header['nproc']} cores, {header['cpu']}, Node "
-          f"{header['node']}; load average before {' '.join(header['loadavg_before'])}, after "
-          f"{' '.join(header['loadavg_after'])}; {header['elapsed_s']} s; raw: "
-          f"{os.path.relpath(raw_path, REPO)}")
-    if args.command:
-        print(f"Command: {args.command}")
-    print(f"Plugin: {header['plugin']}")
-    print(f"Niceness: {os.nice(0)}")
-    print()
+    print_run_footer(header, started, raw_path, REPO, args.command,
+                     {"Plugin": header["plugin"]})
     print(table(records))
     return 0 if records else 1
 
