@@ -54,11 +54,37 @@ void LoopThread::stop() {
 }
 
 void LoopThread::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(posted_mutex_);
+        posted_.push_back(std::move(task));
+        if (drain_scheduled_) {
+            return;  // the pending drain runs this one too
+        }
+        drain_scheduled_ = true;
+    }
     GSource* source = g_idle_source_new();
     g_source_set_priority(source, G_PRIORITY_DEFAULT);
-    g_source_set_callback(source, run_once, new Task(std::move(task)), delete_task);
+    g_source_set_callback(source, run_posted, this, nullptr);
     g_source_attach(source, context_);
     g_source_unref(source);
+}
+
+gboolean LoopThread::run_posted(gpointer data) {
+    auto* self = static_cast<LoopThread*>(data);
+    std::deque<std::function<void()>> batch;
+    {
+        std::lock_guard lock(self->posted_mutex_);
+        batch.swap(self->posted_);
+        self->drain_scheduled_ = false;  // what is posted from now on schedules a new drain
+    }
+    for (auto& task : batch) {
+        try {
+            task();
+        } catch (...) {
+            // A task's failure is its own; the loop goes on.
+        }
+    }
+    return G_SOURCE_REMOVE;
 }
 
 void LoopThread::every(unsigned interval_ms, std::function<void()> task) {
