@@ -35,6 +35,20 @@ static int count_threads(void) {
     return n;
 }
 
+/* The thread count once it has settled at `expected`, or what it still is after 2 s. A thread
+ * that pthread_join() has already returned for can stay listed in /proc for a moment while the
+ * kernel reaps it: counting at once made the checks below fail now and then. */
+static int base_threads; /* the process's threads before any test started the plugin */
+
+static int threads_settled_at(int expected) {
+    int n = count_threads();
+    for (int waited_ms = 0; n != expected && waited_ms < 2000; waited_ms++) {
+        usleep(1000);
+        n = count_threads();
+    }
+    return n;
+}
+
 static void write_file(const char *dir, const char *name, const char *content) {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -97,7 +111,7 @@ static void test_init_refuses_bad_config_and_leaves_no_thread(void **state) {
     assert_int_not_equal(plugin->init(&mock_gateway, config_dir), 0);
     write_config("general: {\n service_url = \"http://x\"\n service_key_file = \"no.key\"\n}\n");
     assert_int_not_equal(plugin->init(&mock_gateway, config_dir), 0);
-    assert_int_equal(count_threads(), threads);
+    assert_int_equal(threads_settled_at(threads), threads);
     /* Sessions are refused while the plugin is not initialised. */
     janus_plugin_session *handle = mock_handle_new();
     int error = 0;
@@ -133,7 +147,7 @@ static void assert_data_error(json_t *message, int code, const char *name) {
 }
 
 static void test_lifecycle(void **state) {
-    const int threads = count_threads();
+    const int threads = threads_settled_at(base_threads);
     write_config(good_config);
     assert_int_equal(plugin->init(&mock_gateway, config_dir), 0);
     assert_true(count_threads() > threads); /* the worker */
@@ -231,7 +245,7 @@ static void test_lifecycle(void **state) {
     assert_null(plugin->query_session(handle));
 
     plugin->destroy();
-    assert_int_equal(count_threads(), threads);
+    assert_int_equal(threads_settled_at(threads), threads);
     /* The plugin gave back its reference on the handle. (Work still queued may hold it a moment
      * after destroy_session; once destroy() has joined the worker, nothing may.) */
     assert_int_equal(mock_handle_refcount(handle), 1);
@@ -240,7 +254,7 @@ static void test_lifecycle(void **state) {
 }
 
 static void test_destroy_with_sessions_and_queued_work(void **state) {
-    const int threads = count_threads();
+    const int threads = threads_settled_at(base_threads);
     write_config(good_config);
     assert_int_equal(plugin->init(&mock_gateway, config_dir), 0);
     janus_plugin_session *handles[3];
@@ -259,7 +273,7 @@ static void test_destroy_with_sessions_and_queued_work(void **state) {
     }
     /* Janus stops the plugin with sessions still attached: the plugin must let go of them. */
     plugin->destroy();
-    assert_int_equal(count_threads(), threads);
+    assert_int_equal(threads_settled_at(threads), threads);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(mock_handle_refcount(handles[i]), 1);
         mock_handle_free(handles[i]);
@@ -268,6 +282,7 @@ static void test_destroy_with_sessions_and_queued_work(void **state) {
 }
 
 int main(void) {
+    base_threads = count_threads();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_descriptor),
         cmocka_unit_test(test_init_refuses_bad_config_and_leaves_no_thread),
