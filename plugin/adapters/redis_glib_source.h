@@ -1,6 +1,7 @@
 /* A GSource that drives one hiredis async context from a GLib main context. Like hiredis's own
  * adapters/glib.h, but safe when the connection drops inside a write: hiredis frees the context
- * then, and the source must not touch it again (the stock adapter goes on to read). */
+ * then, and the source must not touch it again (the stock adapter goes on to read). Every use of
+ * the context must happen on the thread that runs the main context. */
 #pragma once
 
 #include <glib.h>
