@@ -13,7 +13,8 @@
 # tests/bench/relay (done here when needed, outside the namespace).
 #
 # usage: scripts/bench-relay.sh [--rooms 5,10,25,50,75,100] [--rates 10,50] [--warmup 1.5]
-#          [--measure 6] [--repeat 3] [--client werift|chromium] [--procs 1] [--limit-ms 50]
+#          [--measure 6] [--repeat 3] [--client werift|chromium] [--procs 2] [--pin] [--no-settle]
+#          [--limit-ms 50]
 #          [--budget-s 540] [--retries 6]
 #        /usr/bin/python3 tests/bench/relay/run.py --report RESULTS.jsonl...  (table of raw results)
 # env:   BUILD_DIR (build)

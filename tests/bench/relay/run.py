@@ -111,6 +111,11 @@ class Sampler:
 
 
 # ------------------------------------------------------------------------------ load generators
+# With --pin: the CPUs of the load generators (the rest of the machine runs Janus, Redis and the
+# service), set in main().
+LOADGEN_CPUS = ""
+
+
 class LoadGen:
     """One Node process; its stdout lines (JSON) are queued by a reader thread."""
 
@@ -120,7 +125,8 @@ class LoadGen:
         stack.LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.err = open(stack.LOG_DIR / f"loadgen-{tag}.err.log", "ab")
         node_args = os.environ.get("LOADGEN_NODE_ARGS", "").split()  # e.g. --cpu-prof
-        self.proc = subprocess.Popen(["node", *node_args, str(HERE / SCRIPTS[client]), str(path)],
+        pin = ["taskset", "-c", LOADGEN_CPUS] if LOADGEN_CPUS else []
+        self.proc = subprocess.Popen([*pin, "node", *node_args, str(HERE / SCRIPTS[client]), str(path)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.err, text=True, bufsize=1)
         self.lines: queue.Queue = queue.Queue()
@@ -242,7 +248,7 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
         # RSS each population added when it connected (KiB); Janus empty before
         rss_added = {"interview": mem["interview"] - mem["empty"],
                      "textroom": mem["textroom"] - mem["interview"]}
-        def phase(system: str, rate: int, rep: int) -> dict:
+        def phase(system: str, rate: int, rep: int, settle: bool = False) -> dict:
             g = gens[system]
             idle = [x.proc.pid for k, v in gens.items() if k != system for x in v]
             sampler = Sampler(jpid, [x.proc.pid for x in g], redis, idle)
@@ -267,10 +273,12 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             # measures the neighbours, not the relay. (A generator that falls behind while busy
             # is saturated: that window counts, and the rate leaves the steps.)
             rec["disturbed"] = disturbed(rec)
-            records.append(rec)
-            with open(raw_path, "a") as f:
-                f.write(json.dumps({**header, **rec}) + "\n")
-            print(f"  {system:9s} N={n:3d} rate={rate:2d}/s #{rep}: ack p50/p99/max "
+            if not settle:
+                records.append(rec)
+                with open(raw_path, "a") as f:
+                    f.write(json.dumps({**header, **rec}) + "\n")
+            label = "settle" if settle else f"#{rep}"
+            print(f"  {system:9s} N={n:3d} rate={rate:2d}/s {label}: ack p50/p99/max "
                   f"{fmt(rec['ack']['p50'])}/{fmt(rec['ack']['p99'])}/"
                   f"{fmt(rec['ack']['max'])} ms, remote {fmt(rec['remote']['p50'])}/"
                   f"{fmt(rec['remote']['p99'])}/{fmt(rec['remote']['max'])} ms, "
@@ -284,6 +292,13 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             return rec
 
         order = ["interview", "textroom"]
+        # Right after both populations connected, the first window of typing is an outlier for
+        # whichever system types first (peers still settling, first use of code paths); before
+        # this settle round our first window at 50 rooms had a p99 3-10x our later ones. Each
+        # population types once, unrecorded (printed as "settle"), before the measured rounds.
+        if not args.no_settle:
+            for system in order[::-1]:
+                phase(system, rates[0], -1, settle=True)
         retries = args.retries
         for rep in range(args.repeat):
             for rate in rates:
@@ -422,10 +437,17 @@ def main() -> int:
     ap.add_argument("--rooms", default="5,10,25,50,75,100")
     ap.add_argument("--rates", default="10,50")
     ap.add_argument("--warmup", type=float, default=1.5)
+    ap.add_argument("--no-settle", action="store_true",
+                    help="measure from the first window on (no unrecorded settle round)")
     ap.add_argument("--measure", type=float, default=6)
     ap.add_argument("--client", choices=sorted(SCRIPTS), default="werift",
                     help="the peers: Chromium's native WebRTC (one page) or werift (Node)")
-    ap.add_argument("--procs", type=int, default=1, help="load-generator processes")
+    ap.add_argument("--procs", type=int, default=2,
+                    help="load-generator processes per system (one Node process saturates "
+                         "near 50 rooms)")
+    ap.add_argument("--pin", action="store_true",
+                    help="load generators on one half of the CPUs, everything else on the "
+                         "other (as if the clients ran on a machine of their own)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="measured phases per (N, rate, system), alternating ours and textroom "
                          "(ABBA); medians reported")
@@ -444,6 +466,16 @@ def main() -> int:
     ap.add_argument("--report", metavar="JSONL", nargs="+",
                     help="print the table of earlier raw results instead of measuring")
     args = ap.parse_args()
+    if args.pin:
+        global LOADGEN_CPUS
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            print("bench-relay: --pin needs at least 2 CPUs", file=sys.stderr)
+            return 2
+        half = len(cpus) // 2
+        LOADGEN_CPUS = ",".join(map(str, cpus[half:]))
+        # Janus, Redis and the service are started from here: they inherit the other half.
+        os.sched_setaffinity(0, cpus[:half])
     if args.report:
         recs = [json.loads(line) for path in args.report for line in open(path) if line.strip()]
         print(table(recs, args.limit_ms))
