@@ -292,9 +292,9 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             return rec
 
         order = ["interview", "textroom"]
-        # Right after both populations connected, the first window of typing is an outlier for
-        # whichever system types first (peers still settling, first use of code paths); before
-        # this settle round our first window at 50 rooms had a p99 3-10x our later ones. Each
+        # Right after both populations connected, the first window a population types in is an
+        # outlier (the load generator's warm-up; see the README): before this settle round our
+        # first window at 50 rooms had a p99 1.6-15x the median of our later ones. Each
         # population types once, unrecorded (printed as "settle"), before the measured rounds.
         if not args.no_settle:
             for system in order[::-1]:
