@@ -1,6 +1,7 @@
 // Binds one Monaco editor to the document protocol of docs/PROTOCOL.md over a DocChannel:
-// snapshot reassembly, the OT client, own-edits-only undo, remote carets, periodic checks,
-// throttled presence, language sharing. React-free so that the component stays small.
+// snapshot reassembly, the OT client, own-edits-only undo, remote carets (drawn by carets.ts),
+// periodic checks, throttled presence, language sharing. React-free so that the component stays
+// small.
 import type * as Monaco from 'monaco-editor';
 import { OTClient, StreamGapError, type OutgoingOp } from '../ot/client';
 import { apply, invert, parseOp, validateAgainst, type Op, isNoop } from '../ot/operation';
@@ -10,18 +11,9 @@ import { UndoStack } from '../ot/undo';
 import { localPosition, OpLog } from '../ot/presence';
 import { sha256Hex } from '../ot/checksum';
 import { MAX_MESSAGE_BYTES, type ClientMessage, type DocChannel, type ServerMessage } from '../protocol';
-import type { Participant } from '../api';
+import { CaretLayer, caretColour, type RemoteCaret } from './carets';
 
 type M = typeof Monaco;
-
-export interface RemoteCaret {
-  participant: Participant;
-  colour: string;
-  revision: number;
-  cursor: number;
-  selection: [number, number][];
-  at: number;
-}
 
 export interface EditorStatus {
   /** true once the first snapshot arrived */
@@ -38,15 +30,6 @@ export interface EditorStatus {
   notice?: string;
   carets: { id: string; name: string; role: string; colour: string }[];
 }
-
-const PALETTE = ['#e5484d', '#0091ff', '#30a46c', '#f76b15', '#8e4ec6', '#d6409f', '#12a594', '#ffb224'];
-const colourFor = (id: string) => {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-  return PALETTE[Math.abs(h) % PALETTE.length];
-};
-const COLOUR_RE = /^#[0-9a-fA-F]{3,8}$/;
-let sessionCounter = 0;
 
 export interface SessionOptions {
   channel: DocChannel;
@@ -68,10 +51,7 @@ export class EditorSession {
   private readonly undo = new UndoStack();
   private readonly log = new OpLog();
   private readonly carets = new Map<string, RemoteCaret>();
-  private decorations: Monaco.editor.IEditorDecorationsCollection | null = null;
-  private readonly styleEl: HTMLStyleElement;
-  private readonly caretClasses = new Map<string, number>();
-  private readonly cls = `s${++sessionCounter}`;
+  private readonly caretLayer = new CaretLayer();
   private suppress = 0;
   private undoMode: 'undo' | 'redo' | null = null;
   private online = false;
@@ -93,8 +73,6 @@ export class EditorSession {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly o: SessionOptions) {
-    this.styleEl = document.createElement('style');
-    document.head.appendChild(this.styleEl);
     this.unsubs.push(o.channel.onMessage((m) => this.onMessage(m)));
     this.unsubs.push(o.channel.onOpen(() => this.onOpen()));
     this.unsubs.push(o.channel.onClose(() => this.setOffline()));
@@ -109,7 +87,7 @@ export class EditorSession {
     if (!model) throw new Error('the editor has no model');
     this.model = model;
     model.setEOL(monaco.editor.EndOfLineSequence.LF);
-    this.decorations = editor.createDecorationsCollection();
+    this.caretLayer.attach(editor);
     // the lab page (/lab) exposes its editors to browser tests
     const probe = (window as unknown as { __interviewEditors?: unknown[] }).__interviewEditors;
     if (probe) probe.push({ editor, session: this });
@@ -151,8 +129,7 @@ export class EditorSession {
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.disposables.forEach((d) => d.dispose());
-    this.decorations?.clear();
-    this.styleEl.remove();
+    this.caretLayer.dispose();
     // the tests' probe lists live editors only (leaving and joining again makes a new one)
     const probe = (window as unknown as { __interviewEditors?: { session: unknown }[] }).__interviewEditors;
     if (probe?.some((e) => e.session === this)) probe.splice(probe.findIndex((e) => e.session === this), 1);
@@ -255,7 +232,7 @@ export class EditorSession {
         if (!m.participant || m.participant.id === this.o.selfId) return;
         this.carets.set(m.participant.id, {
           participant: m.participant,
-          colour: m.colour && COLOUR_RE.test(m.colour) ? m.colour : colourFor(m.participant.id),
+          colour: caretColour(m.participant.id, m.colour),
           revision: m.revision,
           cursor: m.cursor,
           selection: Array.isArray(m.selection) ? m.selection : [],
@@ -538,53 +515,15 @@ export class EditorSession {
     }
   }
 
-  private readonly caretRules = new Map<number, string>();
-
-  private caretClass(id: string, name: string, colour: string): string {
-    let n = this.caretClasses.get(id);
-    if (n === undefined) {
-      n = this.caretClasses.size;
-      this.caretClasses.set(id, n);
-    }
-    // the name is a CSS string: JSON quoting plus escaped angle brackets keeps it inert
-    const label = JSON.stringify(name).replace(/</g, '\\3c ').replace(/>/g, '\\3e ');
-    const k = `${this.cls}-${n}`;
-    const rules = `.rc-${k}{border-left-color:${colour}}.rc-${k}::after{content:${label};background:${colour}}.rs-${k}{background:${colour}40}`;
-    if (this.caretRules.get(n) !== rules) {
-      this.caretRules.set(n, rules);
-      this.styleEl.textContent = [...this.caretRules.values()].join('\n');
-    }
-    return k;
-  }
-
   private renderCarets(): void {
     const client = this.client;
     const model = this.model;
     const monaco = this.monaco;
-    if (!client || !model || !monaco || !this.decorations) return;
+    if (!client || !model || !monaco) return;
     const pending = client.pendingOps();
-    const decos: Monaco.editor.IModelDeltaDecoration[] = [];
-    const len = client.doc.length;
-    for (const c of this.carets.values()) {
-      const n = this.caretClass(c.participant.id, c.participant.name, c.colour);
-      const at = localPosition(this.log, c.cursor, c.revision, client.revision, pending);
-      if (at === null) continue;
-      for (const [a, b] of c.selection) {
-        const s = localPosition(this.log, Math.min(a, b), c.revision, client.revision, pending);
-        const e = localPosition(this.log, Math.max(a, b), c.revision, client.revision, pending);
-        if (s === null || e === null || s === e) continue;
-        decos.push({
-          range: monaco.Range.fromPositions(model.getPositionAt(Math.min(s, len)), model.getPositionAt(Math.min(e, len))),
-          options: { className: `rs rs-${n}`, stickiness: 1, hoverMessage: { value: c.participant.name } },
-        });
-      }
-      const p = model.getPositionAt(Math.min(at, len));
-      decos.push({
-        range: monaco.Range.fromPositions(p, p),
-        options: { beforeContentClassName: `rc rc-${n}`, showIfCollapsed: true, stickiness: 1, hoverMessage: { value: `${c.participant.name} (${c.participant.role})` } },
-      });
-    }
-    this.decorations.set(decos);
+    this.caretLayer.render(monaco, model, this.carets.values(), client.doc.length, (offset, revision) =>
+      localPosition(this.log, offset, revision, client.revision, pending),
+    );
   }
 
   // ---------------------------------------------------------------- check, ping
