@@ -8,12 +8,12 @@
 # generator's CPU, and at the end a Markdown table for docs/PERFORMANCE.md.
 #
 # Everything runs inside a private network namespace (scripts/netns.sh: Janus, Redis, the
-# interview service and the werift peers, on 127.0.0.1 / 127.0.0.2 only); every process is
+# interview service and the WebRTC peers, on 127.0.0.1 / 127.0.0.2 only); every process is
 # stopped at the end, also on failure. Needs root, the build (build/) and `npm ci` in
 # tests/bench/relay (done here when needed, outside the namespace).
 #
 # usage: scripts/bench-relay.sh [--rooms 5,10,25,50,75,100] [--rates 10,50] [--warmup 1.5]
-#          [--measure 6] [--repeat 3] [--client werift|chromium] [--procs 2] [--pin] [--no-settle]
+#          [--measure 6] [--repeat 3] [--client datachannel|werift|chromium] [--procs 2] [--pin] [--no-settle]
 #          [--limit-ms 50]
 #          [--budget-s 540] [--retries 6]
 #        /usr/bin/python3 tests/bench/relay/run.py --report RESULTS.jsonl...  (table of raw results)

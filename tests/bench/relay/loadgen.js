@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Load generator of scripts/bench-relay.sh with werift (pure TypeScript WebRTC) peers in this
-// Node process; the peers and the measurement are in peers.js. Usage: node loadgen.js CONFIG.json
+// Load generator of scripts/bench-relay.sh with node-datachannel (libdatachannel, native; the
+// default) or werift (pure TypeScript WebRTC; `--client werift`) peers in this Node process; the
+// peers and the measurement are in peers.js. Usage: node loadgen.js CONFIG.json
 //
 // Protocol with the orchestrator (run.py) on stdin/stdout, one JSON object a line:
 //   -> {"event":"ready", ...}            all peers connected and synced
@@ -12,13 +13,16 @@
 //   <- {"cmd":"quit"}                     closes every peer and exits
 "use strict";
 
-const { RTCPeerConnection } = require("werift");
 const WebSocket = require("ws");
 const readline = require("readline");
 const { monitorEventLoopDelay } = require("perf_hooks");
 const { makeLoadGen } = require("./peers.js");
 
 const cfg = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+// werift: WebRTC in TypeScript; datachannel: libdatachannel (C++) through node-datachannel's
+// W3C-style polyfill, which costs the client much less CPU per message.
+const { RTCPeerConnection } = cfg.webrtc === "datachannel"
+  ? require("node-datachannel/polyfill") : require("werift");
 const log = (text) => process.stderr.write(`[loadgen ${cfg.tag || ""}] ${text}\n`);
 
 const lg = makeLoadGen({

@@ -54,7 +54,7 @@ from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  #
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TEXTROOM_CONFIG = 'general: {\n\tjson = "compact"\n}\n'
-SCRIPTS = {"werift": "loadgen.js", "chromium": "loadgen-browser.js"}
+SCRIPTS = {"werift": "loadgen.js", "datachannel": "loadgen.js", "chromium": "loadgen-browser.js"}
 
 
 def redis_info(redis: Redis) -> dict:
@@ -121,7 +121,7 @@ class LoadGen:
 
     def __init__(self, tag: str, config: dict, workdir: Path, client: str = "werift"):
         path = workdir / f"loadgen-{tag}.json"
-        path.write_text(json.dumps({**config, "tag": tag}))
+        path.write_text(json.dumps({**config, "tag": tag, "webrtc": client}))
         stack.LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.err = open(stack.LOG_DIR / f"loadgen-{tag}.err.log", "ab")
         node_args = os.environ.get("LOADGEN_NODE_ARGS", "").split()  # e.g. --cpu-prof
@@ -440,8 +440,9 @@ def main() -> int:
     ap.add_argument("--no-settle", action="store_true",
                     help="measure from the first window on (no unrecorded settle round)")
     ap.add_argument("--measure", type=float, default=6)
-    ap.add_argument("--client", choices=sorted(SCRIPTS), default="werift",
-                    help="the peers: Chromium's native WebRTC (one page) or werift (Node)")
+    ap.add_argument("--client", choices=sorted(SCRIPTS), default="datachannel",
+                    help="the peers: libdatachannel (Node, node-datachannel), werift (Node, "
+                         "pure TypeScript) or Chromium's native WebRTC (one page)")
     ap.add_argument("--procs", type=int, default=2,
                     help="load-generator processes per system (one Node process saturates "
                          "near 50 rooms)")
