@@ -35,8 +35,7 @@ static gboolean prepare(GSource *source, gint *timeout) {
      * poll() call) per command. What the socket does not take stays buffered, with G_IO_OUT
      * watched. A failed write frees `ac` (cleanup() then destroys this source, which GLib allows
      * from prepare) and runs the waiting callbacks with NULL replies. */
-    if ((s->poll_fd.events & G_IO_OUT) && s->ac != NULL && (s->ac->c.flags & REDIS_CONNECTED) &&
-        !(s->ac->c.flags & REDIS_IN_CALLBACK)) {
+    if ((s->poll_fd.events & G_IO_OUT) && s->ac != NULL && (s->ac->c.flags & REDIS_CONNECTED)) {
         redisAsyncHandleWrite(s->ac);
     }
     *timeout = -1;
