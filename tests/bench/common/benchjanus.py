@@ -1,11 +1,18 @@
 """What the benchmarks share (tests/bench/relay and tests/bench/media): a Janus that loads our
-plugin next to one stock plugin (the baseline) from a folder of symlinks, and reading a
-process's CPU time, memory and children from /proc. Import it after setting
+plugin next to one stock plugin (the baseline) from a folder of symlinks, a load-generator
+process spoken to in JSON lines, and reading a process's CPU time, memory and children from
+/proc. Import it after setting
 INTERVIEW_TEST_LOGS and putting tests/integration on sys.path (it builds on stack.Janus)."""
 
 from __future__ import annotations
 
+import json
 import os
+import queue
+import signal
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import stack
@@ -146,3 +153,72 @@ def print_run_footer(header: dict, started: float, raw_path: Path, repo: Path,
         print(f"{key}: {value}")
     print(f"Niceness: {os.nice(0)}")
     print()
+
+
+class LoadGen:
+    """One load-generator process (`argv`, then the path of its JSON config): commands go to
+    its stdin and its events come back on stdout, one JSON object a line, queued by a reader
+    thread; its stderr goes to a log file. LOADGEN_NODE_ARGS (e.g. --cpu-prof) is passed to
+    node."""
+
+    def __init__(self, tag: str, config: dict, workdir: Path, script: Path,
+                 prefix: list[str] | None = None):
+        path = workdir / f"loadgen-{tag}.json"
+        path.write_text(json.dumps({**config, "tag": tag}))
+        stack.LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.tag = tag
+        self.err = open(stack.LOG_DIR / f"loadgen-{tag}.err.log", "ab")
+        node_args = os.environ.get("LOADGEN_NODE_ARGS", "").split()
+        self.proc = subprocess.Popen([*(prefix or []), "node", *node_args, str(script), str(path)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.err, text=True, bufsize=1)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                self.lines.put(json.loads(line))
+            except json.JSONDecodeError:
+                self.lines.put({"event": "noise", "line": line})
+        self.lines.put({"event": "eof"})
+
+    def expect(self, event: str, timeout: float, **match) -> dict:
+        """The next line with this event (and these field values); fails on fatal or eof."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"load generator {self.tag}: no {event} within {timeout}s")
+            try:
+                m = self.lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if m.get("event") == event and all(m.get(k) == v for k, v in match.items()):
+                return m
+            if m.get("event") in ("fatal", "eof"):
+                tail = ""
+                try:
+                    tail = Path(self.err.name).read_text(errors="replace")[-2000:]
+                except OSError:
+                    pass
+                raise RuntimeError(f"load generator {self.tag} failed waiting for {event}: "
+                                   f"{m}\n{tail}")
+
+    def send(self, obj: dict):
+        self.proc.stdin.write(json.dumps(obj) + "\n")
+        self.proc.stdin.flush()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.send({"cmd": "quit"})
+                self.proc.wait(20)
+            except (BrokenPipeError, subprocess.TimeoutExpired, OSError):
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        self.err.close()

@@ -34,6 +34,7 @@ const fs = require("fs");
 const readline = require("readline");
 const { performance } = require("perf_hooks");
 const WebSocket = require("ws");
+const { JanusClient } = require("../common/janus-client.js");
 const { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } = require("werift");
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
@@ -78,80 +79,6 @@ const C = {
   rembBps: null,      // the last REMB bitrate seen
 };
 const streams = new Map(); // "<peer>:<ssrc>" -> {kind, packets}
-
-// ---------------------------------------------------------------- Janus API over WebSocket
-class JanusClient {
-  constructor(url) {
-    this.url = url;
-    this.tx = 0;
-    this.pending = new Map();
-    this.trickleHandlers = new Map();
-    this.eventHandlers = new Map();
-  }
-  open() {
-    return new Promise((resolve, reject) => {
-      this.ws = new WebSocket(this.url, "janus-protocol");
-      this.ws.onopen = resolve;
-      this.ws.onerror = () => reject(new Error(`WebSocket error: ${this.url}`));
-      this.ws.onmessage = (ev) => this.onMessage(JSON.parse(String(ev.data)));
-    });
-  }
-  onMessage(m) {
-    const p = this.pending.get(m.transaction);
-    if (p && m.janus !== "ack") {
-      this.pending.delete(m.transaction);
-      if (m.janus === "error") p.reject(new Error(JSON.stringify(m.error)));
-      else p.resolve(m);
-      return;
-    }
-    if (m.janus === "trickle") {
-      const h = this.trickleHandlers.get(m.sender);
-      if (h) h(m.candidate);
-    } else if (m.janus === "event" || m.janus === "hangup" || m.janus === "detached") {
-      const h = this.eventHandlers.get(m.sender);
-      if (h) h(m);
-    }
-  }
-  request(body, timeoutMs = 30000) {
-    const transaction = `t${++this.tx}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(transaction);
-        reject(new Error(`timeout: ${body.janus} ${JSON.stringify(body.body || "")}`));
-      }, timeoutMs);
-      this.pending.set(transaction, {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-      this.ws.send(JSON.stringify({ ...body, transaction }));
-    });
-  }
-  async createSession() {
-    const r = await this.request({ janus: "create" });
-    this.session = r.data.id;
-    this.keepalive = setInterval(() => {
-      this.ws.send(JSON.stringify({ janus: "keepalive", session_id: this.session,
-                                    transaction: `k${++this.tx}` }));
-    }, 20000);
-  }
-  async attach(plugin) {
-    const r = await this.request({ janus: "attach", plugin, session_id: this.session });
-    return r.data.id;
-  }
-  message(handle, body, jsep) {
-    const msg = { janus: "message", session_id: this.session, handle_id: handle, body };
-    if (jsep) msg.jsep = jsep;
-    return this.request(msg);
-  }
-  trickle(handle, candidate) {
-    this.ws.send(JSON.stringify({ janus: "trickle", session_id: this.session, handle_id: handle,
-                                  candidate, transaction: `c${++this.tx}` }));
-  }
-  close() {
-    clearInterval(this.keepalive);
-    try { this.ws.close(); } catch (_) { /* closing anyway */ }
-  }
-}
 
 // ---------------------------------------------------------------- PeerConnections
 let peerSeq = 0;
@@ -364,7 +291,7 @@ class InterviewParticipant {
   constructor(room, token, n) { this.room = room; this.token = token; this.n = n; }
   async connect() {
     const P = cfg.participants;
-    this.janus = new JanusClient(cfg.janus_ws);
+    this.janus = new JanusClient(cfg.janus_ws, WebSocket);
     await this.janus.open();
     await this.janus.createSession();
     this.handle = await this.janus.attach("janus.plugin.interview");
@@ -410,7 +337,7 @@ class InterviewParticipant {
 class VideoroomParticipant {
   constructor(room, n) { this.room = room; this.n = n; }
   async publish() {
-    this.janus = new JanusClient(cfg.janus_ws);
+    this.janus = new JanusClient(cfg.janus_ws, WebSocket);
     await this.janus.open();
     await this.janus.createSession();
     this.pubHandle = await this.janus.attach("janus.plugin.videoroom");
@@ -494,7 +421,7 @@ async function connectAll() {
     }
     await pool(people, (p) => p.connect());
   } else {
-    const admin = new JanusClient(cfg.janus_ws);
+    const admin = new JanusClient(cfg.janus_ws, WebSocket);
     await admin.open();
     await admin.createSession();
     const h = await admin.attach("janus.plugin.videoroom");

@@ -31,15 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -53,61 +50,19 @@ from stack import Redis, Service  # noqa: E402
 
 sys.path.insert(0, str(HERE.parent / "common"))
 from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  # noqa: E402
-                        print_run_footer, run_header, run_ns, tree_ticks)
+                        LoadGen, print_run_footer, run_header, run_ns, tree_ticks)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SYSTEMS = ("interview", "videoroom")
 
 
-class LoadGen:
-    """One Node process; its stdout lines (JSON) are queued by a reader thread."""
+class MediaLoadGen(LoadGen):
+    """tests/bench/media/loadgen.js: publishers that start and stop sending on command, and
+    cumulative counters on request."""
 
     def __init__(self, tag: str, config: dict, workdir: Path):
-        path = workdir / f"loadgen-{tag}.json"
-        path.write_text(json.dumps({**config, "tag": tag}))
-        stack.LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.tag = tag
-        self.err = open(stack.LOG_DIR / f"loadgen-{tag}.err.log", "ab")
-        node_args = os.environ.get("LOADGEN_NODE_ARGS", "").split()  # e.g. --cpu-prof
-        self.proc = subprocess.Popen(["node", *node_args, str(HERE / "loadgen.js"), str(path)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.err, text=True, bufsize=1)
-        self.lines: queue.Queue = queue.Queue()
+        super().__init__(tag, config, workdir, HERE / "loadgen.js")
         self.snap_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            try:
-                self.lines.put(json.loads(line))
-            except json.JSONDecodeError:
-                self.lines.put({"event": "noise", "line": line})
-        self.lines.put({"event": "eof"})
-
-    def expect(self, event: str, timeout: float, **match) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"load generator {self.tag}: no {event} within {timeout}s")
-            try:
-                m = self.lines.get(timeout=left)
-            except queue.Empty:
-                continue
-            if m.get("event") == event and all(m.get(k) == v for k, v in match.items()):
-                return m
-            if m.get("event") in ("fatal", "eof"):
-                tail = ""
-                try:
-                    tail = Path(self.err.name).read_text(errors="replace")[-2000:]
-                except OSError:
-                    pass
-                raise RuntimeError(f"load generator {self.tag} failed waiting for {event}: "
-                                   f"{m}\n{tail}")
-
-    def send(self, obj: dict):
-        self.proc.stdin.write(json.dumps(obj) + "\n")
-        self.proc.stdin.flush()
 
     def snapshot(self) -> dict:
         self.snap_id += 1
@@ -118,22 +73,8 @@ class LoadGen:
         self.send({"cmd": "send", "on": on})
         self.expect("sending", 10, on=on)
 
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                self.send({"cmd": "quit"})
-                self.proc.wait(20)
-            except (BrokenPipeError, subprocess.TimeoutExpired, OSError):
-                self.proc.send_signal(signal.SIGTERM)
-                try:
-                    self.proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait()
-        self.err.close()
 
-
-def sample(janus_pid: int, gens: dict[str, LoadGen]) -> dict:
+def sample(janus_pid: int, gens: dict[str, MediaLoadGen]) -> dict:
     snaps = {name: g.snapshot() for name, g in gens.items()}
     return {"t": time.monotonic(), "janus": cpu_ticks(janus_pid), "janus_ns": run_ns(janus_pid),
             "gens": {name: tree_ticks(g.proc.pid) for name, g in gens.items()},
@@ -256,7 +197,7 @@ def run_step(step: int, rooms: int, args, workdir: Path, service: Service, servi
                        plugin_settings={"max_participants": max(4, P),
                                         "verify_cache_seconds": 600,
                                         "service_timeout_ms": 10000})
-    gens: dict[str, LoadGen] = {}
+    gens: dict[str, MediaLoadGen] = {}
     try:
         janus.start()
         jpid = janus.process.proc.pid
@@ -280,7 +221,7 @@ def run_step(step: int, rooms: int, args, workdir: Path, service: Service, servi
             if system not in args.systems:
                 mem[system] = proc_status(jpid)["VmRSS"]
                 continue
-            g = gens[system] = LoadGen(f"{system}-{rooms}", {**common, **cfg, "system": system},
+            g = gens[system] = MediaLoadGen(f"{system}-{rooms}", {**common, **cfg, "system": system},
                                        workdir)
             ready = g.expect("ready", 60 + 10.0 * rooms * P)
             mem[system] = proc_status(jpid)["VmRSS"]

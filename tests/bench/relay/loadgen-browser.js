@@ -45,7 +45,9 @@ async function main() {
     page.on("pageerror", (e) => log(`pageerror: ${e}`));
     await page.exposeFunction("lgEmit", (obj) => emit(obj));
     await page.exposeFunction("lgLog", (text) => log(text));
-    await page.addScriptTag({ content: fs.readFileSync(path.join(__dirname, "peers.js"), "utf8") });
+    for (const script of ["../common/janus-client.js", "peers.js"]) {
+      await page.addScriptTag({ content: fs.readFileSync(path.join(__dirname, script), "utf8") });
+    }
     await page.evaluate(() => {
       window.lg = makeLoadGen({ RTCPeerConnection: window.RTCPeerConnection,
                                 WebSocket: window.WebSocket, emit: window.lgEmit,

@@ -1,6 +1,7 @@
-// The peers of the relay benchmark, shared by the two load generators: loadgen.js (Node, werift)
-// and loadgen-browser.js (headless Chromium, its native WebRTC). Plain script, no imports: in
-// Node it is required, in the browser it is injected into the page. makeLoadGen(env) takes
+// The peers of the relay benchmark, shared by the two load generators: loadgen.js (Node,
+// node-datachannel or werift) and loadgen-browser.js (headless Chromium, its native WebRTC).
+// Plain script: in Node it is required (and requires ../common/janus-client.js), in the browser
+// it is injected into the page after janus-client.js. makeLoadGen(env) takes
 //   env.RTCPeerConnection, env.WebSocket  the WebRTC and WebSocket implementations,
 //   env.emit(obj)                         one result/event line to the orchestrator,
 //   env.log(text)                         diagnostics,
@@ -28,79 +29,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const byteLength = (s) => s.length; // every message here is ASCII
 const performance = globalThis.performance;
 
-// ---------------------------------------------------------------- Janus API over WebSocket
-class JanusClient {
-  constructor(url) {
-    this.url = url;
-    this.tx = 0;
-    this.pending = new Map();
-    this.trickleHandlers = new Map();
-    this.eventHandlers = new Map();
-  }
-  open() {
-    return new Promise((resolve, reject) => {
-      this.ws = new env.WebSocket(this.url, "janus-protocol");
-      this.ws.onopen = resolve;
-      this.ws.onerror = () => reject(new Error(`WebSocket error: ${this.url}`));
-      this.ws.onmessage = (ev) => this.onMessage(JSON.parse(String(ev.data)));
-    });
-  }
-  onMessage(m) {
-    const p = this.pending.get(m.transaction);
-    if (p && m.janus !== "ack") {
-      this.pending.delete(m.transaction);
-      if (m.janus === "error") p.reject(new Error(JSON.stringify(m.error)));
-      else p.resolve(m);
-      return;
-    }
-    if (m.janus === "trickle") {
-      const h = this.trickleHandlers.get(m.sender);
-      if (h) h(m.candidate);
-    } else if (m.janus === "event" || m.janus === "hangup" || m.janus === "detached") {
-      const h = this.eventHandlers.get(m.sender);
-      if (h) h(m);
-    }
-  }
-  request(body, timeoutMs = 20000) {
-    const transaction = `t${++this.tx}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(transaction);
-        reject(new Error(`timeout: ${body.janus} ${JSON.stringify(body.body || "")}`));
-      }, timeoutMs);
-      this.pending.set(transaction, {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-      this.ws.send(JSON.stringify({ ...body, transaction }));
-    });
-  }
-  async createSession() {
-    const r = await this.request({ janus: "create" });
-    this.session = r.data.id;
-    this.keepalive = setInterval(() => {
-      this.ws.send(JSON.stringify({ janus: "keepalive", session_id: this.session,
-                                    transaction: `k${++this.tx}` }));
-    }, 20000);
-  }
-  async attach(plugin) {
-    const r = await this.request({ janus: "attach", plugin, session_id: this.session });
-    return r.data.id;
-  }
-  message(handle, body, jsep) {
-    const msg = { janus: "message", session_id: this.session, handle_id: handle, body };
-    if (jsep) msg.jsep = jsep;
-    return this.request(msg);
-  }
-  trickle(handle, candidate) {
-    this.ws.send(JSON.stringify({ janus: "trickle", session_id: this.session, handle_id: handle,
-                                  candidate, transaction: `c${++this.tx}` }));
-  }
-  close() {
-    clearInterval(this.keepalive);
-    try { this.ws.close(); } catch (_) { /* closing anyway */ }
-  }
-}
+// The Janus API over WebSocket (tests/bench/common/janus-client.js): required in Node, a
+// global of the page in the browser (loadgen-browser.js injects it first).
+const { JanusClient } = typeof module !== "undefined"
+  ? require("../common/janus-client.js") : globalThis;
+const janusClient = (url) => new JanusClient(url, env.WebSocket, 20000);
 
 // ---------------------------------------------------------------- OT (ASCII text, UTF-16 units)
 // JS strings are UTF-16, so positions are code units, as in docs/PROTOCOL.md. The typists only
@@ -216,7 +149,7 @@ class InterviewPeer {
     this.rng = idx * 7919 + 1;
   }
   async connect(url) {
-    this.janus = new JanusClient(url);
+    this.janus = janusClient(url);
     await this.janus.open();
     await this.janus.createSession();
     this.handle = await this.janus.attach("janus.plugin.interview");
@@ -344,7 +277,7 @@ class TextroomPeer {
     this.padBytes = padBytes;
   }
   async connect(url) {
-    this.janus = new JanusClient(url);
+    this.janus = janusClient(url);
     await this.janus.open();
     await this.janus.createSession();
     this.handle = await this.janus.attach("janus.plugin.textroom");
@@ -497,7 +430,7 @@ async function connectAll(cfg) {
   }
   if (cfg.system === "textroom") {
     // textroom rooms are created over the Janus API (no PeerConnection needed for that)
-    const admin = new JanusClient(cfg.janus_ws);
+    const admin = janusClient(cfg.janus_ws);
     await admin.open();
     await admin.createSession();
     const h = await admin.attach("janus.plugin.textroom");

@@ -30,13 +30,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -50,7 +46,7 @@ from stack import Redis, Service  # noqa: E402
 
 sys.path.insert(0, str(HERE.parent / "common"))
 from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  # noqa: E402
-                        print_run_footer, run_header, tree_ticks)
+                        LoadGen, print_run_footer, run_header, tree_ticks)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TEXTROOM_CONFIG = 'general: {\n\tjson = "compact"\n}\n'
@@ -116,62 +112,9 @@ class Sampler:
 LOADGEN_CPUS = ""
 
 
-class LoadGen:
-    """One Node process; its stdout lines (JSON) are queued by a reader thread."""
-
-    def __init__(self, tag: str, config: dict, workdir: Path, client: str = "werift"):
-        path = workdir / f"loadgen-{tag}.json"
-        path.write_text(json.dumps({**config, "tag": tag, "webrtc": client}))
-        stack.LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.err = open(stack.LOG_DIR / f"loadgen-{tag}.err.log", "ab")
-        node_args = os.environ.get("LOADGEN_NODE_ARGS", "").split()  # e.g. --cpu-prof
-        pin = ["taskset", "-c", LOADGEN_CPUS] if LOADGEN_CPUS else []
-        self.proc = subprocess.Popen([*pin, "node", *node_args, str(HERE / SCRIPTS[client]), str(path)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.err, text=True, bufsize=1)
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            try:
-                self.lines.put(json.loads(line))
-            except json.JSONDecodeError:
-                self.lines.put({"event": "noise", "line": line})
-        self.lines.put({"event": "eof"})
-
-    def expect(self, event: str, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"load generator: no {event} within {timeout}s")
-            try:
-                m = self.lines.get(timeout=left)
-            except queue.Empty:
-                continue
-            if m.get("event") == event:
-                return m
-            if m.get("event") in ("fatal", "eof"):
-                raise RuntimeError(f"load generator failed waiting for {event}: {m}")
-
-    def send(self, obj: dict):
-        self.proc.stdin.write(json.dumps(obj) + "\n")
-        self.proc.stdin.flush()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                self.send({"cmd": "quit"})
-                self.proc.wait(15)
-            except (BrokenPipeError, subprocess.TimeoutExpired, OSError):
-                self.proc.send_signal(signal.SIGTERM)
-                try:
-                    self.proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait()
-        self.err.close()
+def spawn_loadgen(tag: str, config: dict, workdir: Path, client: str) -> LoadGen:
+    pin = ["taskset", "-c", LOADGEN_CPUS] if LOADGEN_CPUS else []
+    return LoadGen(tag, {**config, "webrtc": client}, workdir, HERE / SCRIPTS[client], pin)
 
 
 def pct(xs: list[float], p: float) -> float | None:
@@ -224,7 +167,7 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
         procs = max(1, min(args.procs, n))
 
         def spawn(system: str, rooms: list, pad: int) -> list[LoadGen]:
-            out = [LoadGen(f"{system}-{n}-{k}", {
+            out = [spawn_loadgen(f"{system}-{n}-{k}", {
                 "system": system, "janus_ws": janus.ws_url, "rooms": rooms[k::procs],
                 "first_index": 100000 * k + (0 if system == "interview" else 50000),
                 "pad_bytes": pad, "connect_concurrency": args.connect_concurrency},
