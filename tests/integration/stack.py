@@ -27,6 +27,9 @@ BUILD = Path(os.environ.get("INTERVIEW_BUILD_DIR", REPO / "build"))
 LOG_DIR = Path(os.environ.get("INTERVIEW_TEST_LOGS", BUILD / "test-logs"))
 JANUS_BIN = shutil.which("janus") or "/usr/bin/janus"
 PLUGIN_DIR = BUILD / "plugin" / "janus"
+# Preloaded into Janus: a crash writes the crashing thread's stack to the log at once
+# (tests/support/crash_report.c); Janus's own last log lines may die with the process.
+CRASH_REPORT = BUILD / "tests" / "support" / "libcrash_report.so"
 _starts = itertools.count(1)
 
 
@@ -34,6 +37,15 @@ def require(path: Path | str, what: str) -> None:
     """A missing dependency fails loudly, never skips."""
     if not Path(path).exists():
         raise RuntimeError(f"{what} not found at {path}: run scripts/setup.sh and build first")
+
+
+def crash_report(log: str) -> str | None:
+    """The stack that CRASH_REPORT wrote into a log, or None when the process did not crash."""
+    start = log.rfind("[crash-report] signal ")
+    if start < 0:
+        return None
+    end = log.find("[crash-report] end", start)
+    return log[start:end if end >= 0 else len(log)]
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.02):
@@ -58,6 +70,7 @@ class Process:
         self.name = name
         self.log_path = LOG_DIR / f"{name}.out.log"
         self._log = open(self.log_path, "ab")
+        self._log_start = self._log.tell()  # the file is shared by runs of the same name
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})}, cwd=cwd)
 
@@ -76,7 +89,10 @@ class Process:
         return self.proc.returncode
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        """What this process wrote (not earlier runs of the same name)."""
+        with open(self.log_path, "rb") as f:
+            f.seek(self._log_start)
+            return f.read().decode(errors="replace")
 
 
 class Janus:
@@ -136,9 +152,12 @@ class Janus:
     def start(self, expect_plugin: bool = True) -> "Janus":
         # Each start gets its own log file, so a test reads only what this run wrote.
         self.log_path = LOG_DIR / f"{self.name}-{os.getpid()}-{next(_starts)}.janus.log"
+        require(CRASH_REPORT, "the crash reporter (tests/support)")
+        preload = ":".join(filter(None, [os.environ.get("LD_PRELOAD"), str(CRASH_REPORT)]))
         self.process = Process(self.name, [JANUS_BIN, "-F", str(self.config_dir), "-P",
                                            str(PLUGIN_DIR), "-L", str(self.log_path), "-o",
                                            "-N"],
+                               env={"LD_PRELOAD": preload},
                                # Janus raises its core-size limit itself: should it crash, the
                                # core lands in the test's work directory, not the checkout.
                                cwd=str(self.config_dir))
