@@ -36,6 +36,7 @@ DIR="$ROOT/tests/bench/media"
 
 missing=0
 for f in "$BUILD_DIR/plugin/janus/libjanus_interview.so" "$BUILD_DIR/service/interview-service" \
+         "$BUILD_DIR/tests/support/libcrash_report.so" \
          /usr/lib/x86_64-linux-gnu/janus/plugins/libjanus_videoroom.so /usr/bin/janus \
          /usr/bin/redis-server /usr/bin/python3; do
   [[ -e "$f" ]] || { echo "bench-media: missing $f (scripts/setup.sh, then build)" >&2; missing=1; }

@@ -30,6 +30,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 DIR="$ROOT/tests/bench/relay"
 
 for f in "$BUILD_DIR/plugin/janus/libjanus_interview.so" "$BUILD_DIR/service/interview-service" \
+         "$BUILD_DIR/tests/support/libcrash_report.so" \
          /usr/lib/x86_64-linux-gnu/janus/plugins/libjanus_textroom.so /usr/bin/janus \
          /usr/bin/redis-server; do
   [[ -e "$f" ]] || { echo "bench-relay: missing $f (scripts/setup.sh, then build)" >&2; exit 1; }
