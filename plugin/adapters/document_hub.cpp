@@ -72,6 +72,23 @@ bool DocumentHub::redis_up() const {
     return redis_up_;
 }
 
+RelayStats DocumentHub::relay_stats() const {
+    std::optional<util::LatencyWindow> commits;
+    std::optional<util::LatencyWindow> edits;
+    RelayStats out;
+    {
+        std::lock_guard lock(summary_mutex_);
+        commits.emplace(commit_latency_);
+        edits.emplace(edit_latency_);
+        out.commit_failures = commit_failures_;
+    }
+    // Sorted outside the lock: the hub's thread takes it on every commit.
+    out.commits = commits->total();
+    out.redis_commit_ms = commits->summary();
+    out.edit_ms = edits->summary();
+    return out;
+}
+
 std::vector<DocumentSummary> DocumentHub::summaries() const {
     std::lock_guard lock(summary_mutex_);
     std::vector<DocumentSummary> out;
@@ -151,14 +168,17 @@ void DocumentHub::member_left(room::SessionKey key) {
 }
 
 void DocumentHub::data(room::SessionKey key, std::string text) {
-    loop_.post([this, key, text = std::move(text)] {
+    const auto received = std::chrono::steady_clock::now();
+    loop_.post([this, key, text = std::move(text), received] {
         auto where = interview_of_.find(key);
         if (where == interview_of_.end()) {
             return;
         }
         auto it = entries_.find(where->second);
         if (it != entries_.end()) {
+            receiving_ = received;
             deliver(*it->second, key, text);
+            receiving_.reset();
         }
     });
 }
@@ -319,23 +339,32 @@ void DocumentHub::persist(const std::string& interview_id, const room::PendingCo
         return;
     }
     const std::int64_t expire_at = it->second->expire_at;
+    const auto written = std::chrono::steady_clock::now();
     store_->commit(interview_id, commit, expire_at,
-                   [this, interview_id, revision = commit.revision](CommitOutcome outcome,
-                                                                    std::string detail) {
-                       auto e = entries_.find(interview_id);
-                       if (e == entries_.end()) {
-                           return;
-                       }
-                       Entry& entry = *e->second;
+                   [this, interview_id, revision = commit.revision, written, received = receiving_](
+                       CommitOutcome outcome, std::string detail) {
+                       const auto confirmed = std::chrono::steady_clock::now();
                        if (outcome != CommitOutcome::committed) {
+                           {
+                               std::lock_guard lock(summary_mutex_);
+                               ++commit_failures_;
+                           }
                            store_failed(interview_id, detail);
                            return;
                        }
+                       auto e = entries_.find(interview_id);
+                       if (e == entries_.end()) {
+                           record_commit(written, confirmed, std::nullopt);
+                           return;
+                       }
+                       Entry& entry = *e->second;
                        if (!entry.document || entry.stale) {
+                           record_commit(written, confirmed, std::nullopt);
                            return;
                        }
                        Outbox out(*this, entry);
                        entry.document->on_persisted(revision, out);
+                       record_commit(written, confirmed, received);
                        ++entry.commits_since_snapshot;
                        maybe_snapshot(entry);
                        publish_summary(entry);
@@ -343,6 +372,18 @@ void DocumentHub::persist(const std::string& interview_id, const room::PendingCo
                            entries_.erase(e);
                        }
                    });
+}
+
+void DocumentHub::record_commit(std::chrono::steady_clock::time_point written,
+                                std::chrono::steady_clock::time_point confirmed,
+                                std::optional<std::chrono::steady_clock::time_point> received) {
+    using Ms = std::chrono::duration<double, std::milli>;
+    const auto handed_over = std::chrono::steady_clock::now();
+    std::lock_guard lock(summary_mutex_);
+    commit_latency_.add(Ms(confirmed - written).count());
+    if (received) {
+        edit_latency_.add(Ms(handed_over - *received).count());
+    }
 }
 
 void DocumentHub::maybe_snapshot(Entry& entry) {

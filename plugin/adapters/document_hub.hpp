@@ -9,6 +9,7 @@
 // their last revision, catch up, and resend what was not acknowledged).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -22,6 +23,7 @@
 #include "loop_thread.hpp"
 #include "redis_store.hpp"
 #include "room/document.hpp"
+#include "util/latency_window.hpp"
 
 namespace interview::adapters {
 
@@ -54,6 +56,19 @@ struct DocumentSummary {
     std::size_t members = 0;
 };
 
+/// How the documents' storage is doing, for the admin API: commits and their latencies over the
+/// most recent edits (RelayStats::kWindow of them).
+struct RelayStats {
+    static constexpr std::size_t kWindow = 4096;
+    std::uint64_t commits = 0;          ///< confirmed by Redis since this Janus started
+    std::uint64_t commit_failures = 0;  ///< refused or lost (each pauses its document)
+    /// From the commit's write to Redis to its confirmation being handled.
+    util::LatencyWindow::Summary redis_commit_ms;
+    /// From Janus's thread receiving the edit to both copies handed to Janus (acknowledgement and
+    /// broadcast): the plugin's whole part of an edit's latency, Redis included.
+    util::LatencyWindow::Summary edit_ms;
+};
+
 class DocumentHub {
   public:
     DocumentHub(HubConfig config, DataSink& sink);
@@ -74,6 +89,7 @@ class DocumentHub {
 
     bool redis_up() const;
     std::vector<DocumentSummary> summaries() const;
+    RelayStats relay_stats() const;
 
   private:
     struct Entry;
@@ -88,6 +104,11 @@ class DocumentHub {
     void store_failed(const std::string& interview_id, const std::string& why);
     void redis_state(bool up);
     void maybe_snapshot(Entry& entry);
+    /// Counts a confirmed commit; `received` (when the edit came from a client just now) also
+    /// times the edit's whole way through the plugin, up to this call.
+    void record_commit(std::chrono::steady_clock::time_point written,
+                       std::chrono::steady_clock::time_point confirmed,
+                       std::optional<std::chrono::steady_clock::time_point> received);
     void publish_summary(const Entry& entry);
     std::int64_t now_ms() const;
 
@@ -97,9 +118,15 @@ class DocumentHub {
     std::map<room::SessionKey, std::string> interview_of_;
     std::unique_ptr<RedisStore> store_;
     mutable std::mutex summary_mutex_;
-    std::map<std::string, DocumentSummary> summaries_;  // guarded by summary_mutex_
-    bool redis_up_ = false;                             // guarded by summary_mutex_
-    LoopThread loop_;                                   // last: destroyed (stopped) first
+    std::map<std::string, DocumentSummary> summaries_;         // guarded by summary_mutex_
+    bool redis_up_ = false;                                    // guarded by summary_mutex_
+    util::LatencyWindow commit_latency_{RelayStats::kWindow};  // guarded by summary_mutex_
+    util::LatencyWindow edit_latency_{RelayStats::kWindow};    // guarded by summary_mutex_
+    std::uint64_t commit_failures_ = 0;                        // guarded by summary_mutex_
+    /// When Janus's thread received the message being delivered now (hub thread only): the
+    /// commits it makes carry it, for RelayStats::edit_ms.
+    std::optional<std::chrono::steady_clock::time_point> receiving_;
+    LoopThread loop_;  // last: destroyed (stopped) first
 };
 
 }  // namespace interview::adapters

@@ -1,5 +1,6 @@
-// The plugin's part of Janus's admin API (message_plugin, behind Janus's admin_secret): info,
-// the interviews live on this Janus, kicking a participant and ending an interview.
+// The plugin's part of Janus's admin API (message_plugin, behind Janus's admin_secret): info
+// (with the documents' commit counts and latencies), the interviews live on this Janus, kicking a
+// participant and ending an interview.
 #include "access/time.hpp"
 #include "protocol/admin_requests.hpp"
 #include "protocol/events.hpp"
@@ -9,6 +10,21 @@
 namespace interview::janus {
 
 namespace {
+
+json_t* latency_json(const util::LatencyWindow::Summary& s) {
+    return json_pack("{s:I, s:f, s:f, s:f}", "samples", static_cast<json_int_t>(s.samples), "p50",
+                     s.p50, "p99", s.p99, "max", s.max);
+}
+
+json_t* relay_stats_json(const adapters::RelayStats& stats) {
+    json_t* out = json_object();
+    json_object_set_new(out, "commits", json_integer(static_cast<json_int_t>(stats.commits)));
+    json_object_set_new(out, "commit_failures",
+                        json_integer(static_cast<json_int_t>(stats.commit_failures)));
+    json_object_set_new(out, "redis_commit_ms", latency_json(stats.redis_commit_ms));
+    json_object_set_new(out, "edit_ms", latency_json(stats.edit_ms));
+    return out;
+}
 
 json_t* interviews_json(const std::map<std::string, room::Room>& rooms,
                         const std::vector<adapters::DocumentSummary>& documents, bool redis_up) {
@@ -75,6 +91,7 @@ json_t* Runtime::handle_admin_message(json_t* message) {
                                    .count();
         JsonPtr info = protocol::admin_info(settings_, stats);
         json_object_set_new(info.get(), "redis_up", json_boolean(hub_->redis_up()));
+        json_object_set_new(info.get(), "documents", relay_stats_json(hub_->relay_stats()));
         return info.release();
     }
     if (std::holds_alternative<protocol::AdminListInterviews>(request)) {

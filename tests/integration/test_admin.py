@@ -1,5 +1,5 @@
-"""Operating a live Janus: the admin API's interview list, kick and end (behind Janus's
-admin_secret), plugin events reaching Janus's event handlers, and two Janus instances sharing
+"""Operating a live Janus: the admin API's interview list, document statistics, kick and end
+(behind Janus's admin_secret), plugin events reaching Janus's event handlers, and two Janus instances sharing
 one Redis, the second taking over an interview after the first was killed."""
 
 import asyncio
@@ -106,6 +106,17 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
             assert sorted(p["role"] for p in entry["participants"]) == ["applicant", "recruiter"]
             assert entry["document"]["revision"] == a.client.revision
             assert entry["title"] == "Backend interview"
+
+            # info counts the commits and times them: Redis's confirmation, the whole edit
+            reply = admin(operated, {"request": "info"})
+            assert reply["janus"] == "success", reply
+            documents = reply["response"]["documents"]
+            assert documents["commits"] >= a.client.revision > 0, documents
+            assert documents["commit_failures"] == 0, documents
+            for name in ("redis_commit_ms", "edit_ms"):
+                latency = documents[name]
+                assert 0 < latency["samples"] <= documents["commits"], documents
+                assert 0 < latency["p50"] <= latency["p99"] <= latency["max"] < 10000, documents
 
             # kick the applicant: it is told, the recruiter sees it leave
             pid = a.joined["you"]["id"]
