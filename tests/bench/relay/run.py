@@ -146,6 +146,18 @@ def merge(results: list[dict]) -> dict:
     return out
 
 
+def plugin_latencies(janus) -> dict:
+    """The plugin's own view (admin API `info`, over its last 4,096 commits): an edit's whole
+    time inside the plugin and its Redis commit's, to tell them from Janus's and the client's."""
+    reply = janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
+                         "request": {"request": "info"}})
+    documents = reply["response"]["documents"]
+    return {"plugin_edit_p50_ms": documents["edit_ms"]["p50"],
+            "plugin_edit_p99_ms": documents["edit_ms"]["p99"],
+            "plugin_commit_p50_ms": documents["redis_commit_ms"]["p50"],
+            "plugin_commit_p99_ms": documents["redis_commit_ms"]["p99"]}
+
+
 # ------------------------------------------------------------------------------ one step
 def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, redis: Redis,
              service_key: str, records: list, raw_path: Path, header: dict) -> list[dict]:
@@ -210,6 +222,8 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                    "procs": procs, "janus_rss_empty_kib": mem["empty"],
                    "janus_rss_added_kib": rss_added[system],
                    **sampler.window(a, b), **merge(results)}
+            if system == "interview":
+                rec.update(plugin_latencies(janus))
             # Starved from outside: the load generator could not keep its typing cadence
             # although it used under half a core per process and the benchmark's own processes
             # left most of the machine unused (the CPU went to other processes). Such a window
@@ -231,7 +245,10 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                   f"({rec['msg_bytes_sent']:.0f} B), typed "
                   f"{100 * (rec['typing_ratio'] or 0):.0f}% of due, lost "
                   f"{rec['lost_or_late']}, errors {rec['errors']}, others' CPU "
-                  f"{rec['others_cpu_pct']:.0f}%", flush=True)
+                  f"{rec['others_cpu_pct']:.0f}%" + (
+                      f", inside the plugin p99 edit {fmt(rec['plugin_edit_p99_ms'])} ms, "
+                      f"Redis commit {fmt(rec['plugin_commit_p99_ms'])} ms"
+                      if "plugin_edit_p99_ms" in rec else ""), flush=True)
             return rec
 
         order = ["interview", "textroom"]
@@ -276,7 +293,9 @@ def fmt(x) -> str:
 
 # ------------------------------------------------------------------------------ report
 AGG_KEYS = ("janus_us_per_op", "redis_us_per_op", "client_us_per_op", "others_cpu_pct", "janus_cpu_pct", "janus_rss_kib", "janus_rss_added_kib", "janus_rss_empty_kib", "client_cpu_pct", "redis_cpu_pct",
-            "redis_cmds_per_s", "typing_ratio", "msg_bytes_sent", "msg_bytes_recv")
+            "redis_cmds_per_s", "typing_ratio", "msg_bytes_sent", "msg_bytes_recv",
+            "plugin_edit_p50_ms", "plugin_edit_p99_ms", "plugin_commit_p50_ms",
+            "plugin_commit_p99_ms")
 
 
 def disturbed(r: dict) -> bool:
@@ -322,11 +341,12 @@ def table(records: list[dict], limit_ms: float) -> str:
     lines = ["| rooms | ops/s per typist | windows (discarded) | ours ack p50 / p99 / max (ms) "
              "| textroom ack p50 / p99 / max | ours remote p50 / p99 / max "
              "| textroom remote p50 / p99 / max | p99 ours/textroom ack / remote "
+             "| inside our plugin p50 / p99 (ms): edit, Redis commit "
              "| Janus CPU ours / textroom | Janus RSS added by N rooms, MiB, ours / textroom | Redis cmd/s (per op) "
              "| client CPU ours / textroom | CPU µs per edit, Janus / Redis / client: ours "
              "| textroom | typing rate kept ours / textroom "
              "| other processes' CPU ours / textroom |",
-             "|---:|---:|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---:|---:|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     keys = sorted({(r["rooms"], r["rate"]) for r in records}, key=lambda k: (k[1], k[0]))
     for n, rate in keys:
         o, t = by.get(("interview", n, rate)), by.get(("textroom", n, rate))
@@ -344,12 +364,15 @@ def table(records: list[dict], limit_ms: float) -> str:
         us = lambda r: "-" if r is None or r["janus_us_per_op"] is None else (  # noqa: E731
             f"{r['janus_us_per_op']:.0f} / {r['redis_us_per_op']:.0f} / "
             f"{r['client_us_per_op']:.0f}")
+        inside = lambda r: "-" if r is None or r["plugin_edit_p99_ms"] is None else (  # noqa: E731
+            f"{fmt(r['plugin_edit_p50_ms'])} / {fmt(r['plugin_edit_p99_ms'])}, "
+            f"{fmt(r['plugin_commit_p50_ms'])} / {fmt(r['plugin_commit_p99_ms'])}")
         runs = " / ".join(f"{x['runs']} ({x['discarded']})" for x in (o, t) if x)
         redis_col = "-" if o is None else \
             f"{o['redis_cmds_per_s']:.0f} ({o['redis_cmds_per_s'] / (2 * n * rate):.1f})"
         lines.append(
             f"| {n} | {rate} | {runs} | {trip(o, 'ack')} | {trip(t, 'ack')} | {trip(o, 'remote')} | "
-            f"{trip(t, 'remote')} | {ratio('ack')} / {ratio('remote')} | "
+            f"{trip(t, 'remote')} | {ratio('ack')} / {ratio('remote')} | {inside(o)} | "
             f"{pc(o, 'janus_cpu_pct')} / {pc(t, 'janus_cpu_pct')} | {rss(o)} / {rss(t)} | "
             f"{redis_col} | {pc(o, 'client_cpu_pct')} / {pc(t, 'client_cpu_pct')} | "
             f"{us(o)} | {us(t)} | "
