@@ -73,19 +73,15 @@ bool DocumentHub::redis_up() const {
 }
 
 RelayStats DocumentHub::relay_stats() const {
-    std::optional<util::LatencyWindow> commits;
-    std::optional<util::LatencyWindow> edits;
     RelayStats out;
-    {
-        std::lock_guard lock(summary_mutex_);
-        commits.emplace(commit_latency_);
-        edits.emplace(edit_latency_);
-        out.commit_failures = commit_failures_;
-    }
-    // Sorted outside the lock: the hub's thread takes it on every commit.
-    out.commits = commits->total();
-    out.redis_commit_ms = commits->summary();
-    out.edit_ms = edits->summary();
+    std::unique_lock lock(summary_mutex_);
+    const util::LatencyWindow commits = commit_latency_;
+    const util::LatencyWindow edits = edit_latency_;
+    out.commit_failures = commit_failures_;
+    lock.unlock();  // sorted outside the lock: the hub's thread takes it on every commit
+    out.commits = commits.total();
+    out.redis_commit_ms = commits.summary();
+    out.edit_ms = edits.summary();
     return out;
 }
 
@@ -353,15 +349,11 @@ void DocumentHub::persist(const std::string& interview_id, const room::PendingCo
                            return;
                        }
                        auto e = entries_.find(interview_id);
-                       if (e == entries_.end()) {
-                           record_commit(written, confirmed, std::nullopt);
+                       if (e == entries_.end() || !e->second->document || e->second->stale) {
+                           record_commit(written, confirmed, std::nullopt);  // nothing to send
                            return;
                        }
                        Entry& entry = *e->second;
-                       if (!entry.document || entry.stale) {
-                           record_commit(written, confirmed, std::nullopt);
-                           return;
-                       }
                        Outbox out(*this, entry);
                        entry.document->on_persisted(revision, out);
                        record_commit(written, confirmed, received);

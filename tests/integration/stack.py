@@ -189,6 +189,11 @@ class Janus:
         with urllib.request.urlopen(req, timeout=5) as r:
             return json.load(r)
 
+    def plugin_admin(self, request: dict, secret: str | None = None) -> dict:
+        """One of our plugin's admin requests (message_plugin), e.g. {"request": "info"}."""
+        return self.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
+                           "request": request}, secret=secret)
+
     def stop(self, sig=signal.SIGTERM) -> int:
         return self.process.stop(sig) if self.process else 0
 

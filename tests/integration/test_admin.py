@@ -1,6 +1,6 @@
 """Operating a live Janus: the admin API's interview list, document statistics, kick and end
-(behind Janus's admin_secret), plugin events reaching Janus's event handlers, and two Janus instances sharing
-one Redis, the second taking over an interview after the first was killed."""
+(behind Janus's admin_secret), plugin events reaching Janus's event handlers, and two Janus
+instances sharing one Redis, the second taking over an interview after the first was killed."""
 
 import asyncio
 import http.server
@@ -84,12 +84,6 @@ async def event_named(client, handle, name):
             return data
 
 
-def admin(j, request, secret=None):
-    reply = j.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
-                     "request": request}, secret=secret)
-    return reply
-
-
 def test_list_kick_and_end_through_the_admin_api(operated, service, events):
     iv = service.schedule(start_in_minutes=0)
     rng = random.Random(7)
@@ -98,7 +92,7 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
         async with joined_peers(operated.ws_url, iv) as (a, r):
             await type_concurrently([a, r], rng, 10)
             await settle([a, r])
-            reply = admin(operated, {"request": "list_interviews"})
+            reply = operated.plugin_admin({"request": "list_interviews"})
             assert reply["janus"] == "success", reply
             listing = reply["response"]
             assert listing["redis_up"] is True
@@ -108,7 +102,7 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
             assert entry["title"] == "Backend interview"
 
             # info counts the commits and times them: Redis's confirmation, the whole edit
-            reply = admin(operated, {"request": "info"})
+            reply = operated.plugin_admin({"request": "info"})
             assert reply["janus"] == "success", reply
             documents = reply["response"]["documents"]
             assert documents["commits"] >= a.client.revision > 0, documents
@@ -120,19 +114,19 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
 
             # kick the applicant: it is told, the recruiter sees it leave
             pid = a.joined["you"]["id"]
-            reply = admin(operated, {"request": "kick", "interview_id": iv["id"],
-                                     "participant_id": pid})
+            reply = operated.plugin_admin({"request": "kick", "interview_id": iv["id"],
+                                           "participant_id": pid})
             assert reply["response"]["interview"] == "kicked", reply
             kicked = await event_named(a.janus, a.handle, "kicked")
             assert kicked["participant"]["id"] == pid
             left = await event_named(r.janus, r.handle, "participant_left")
             assert left["reason"] == "kicked"
-            listing = admin(operated, {"request": "list_interviews"})["response"]
+            listing = operated.plugin_admin({"request": "list_interviews"})["response"]
             [entry] = [e for e in listing["interviews"] if e["interview_id"] == iv["id"]]
             assert [p["role"] for p in entry["participants"]] == ["recruiter"]
 
             # end it: the remaining editor goes read-only
-            reply = admin(operated, {"request": "end_interview", "interview_id": iv["id"]})
+            reply = operated.plugin_admin({"request": "end_interview", "interview_id": iv["id"]})
             assert reply["response"]["interview"] == "ended", reply
             await r.wait_for(lambda q: any(m.get("type") == "read_only" for m in q.events))
             # bad admin requests are refused with the error table's codes
@@ -143,9 +137,9 @@ def test_list_kick_and_end_through_the_admin_api(operated, service, events):
                                   ({"request": "end_interview", "interview_id": "nope"},
                                    "unknown_interview"),
                                   ({"request": "shutdown"}, "unknown_request")]:
-                assert admin(operated, request)["response"]["error"] == name
+                assert operated.plugin_admin(request)["response"]["error"] == name
             # a wrong admin secret is refused by Janus before the plugin sees anything
-            reply = admin(operated, {"request": "list_interviews"}, secret="wrong")
+            reply = operated.plugin_admin({"request": "list_interviews"}, secret="wrong")
             assert reply["janus"] == "error"
     run(body())
     # the plugin's events reached the event handler, without any token

@@ -72,8 +72,7 @@ def test_admin_api_lists_plugin_and_answers_plugin_requests(janus):
         async with JanusClient(janus.ws_url) as c:
             session = await c.create_session()
             handle = await c.attach()
-            reply = janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
-                                 "request": {"request": "info"}})
+            reply = janus.plugin_admin({"request": "info"})
             assert reply["janus"] == "success", reply
             info = reply["response"]
             assert info["interview"] == "info"

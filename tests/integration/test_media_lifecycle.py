@@ -24,8 +24,7 @@ def start_janus(workdir, service_key, redis, name, **settings):
 
 
 def media_rooms(janus) -> int:
-    reply = janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
-                         "request": {"request": "info"}})
+    reply = janus.plugin_admin({"request": "info"})
     assert reply["janus"] == "success", reply
     return reply["response"]["media_rooms"]
 

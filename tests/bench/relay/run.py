@@ -149,9 +149,7 @@ def merge(results: list[dict]) -> dict:
 def plugin_latencies(janus) -> dict:
     """The plugin's own view (admin API `info`, over its last 4,096 commits): an edit's whole
     time inside the plugin and its Redis commit's, to tell them from Janus's and the client's."""
-    reply = janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
-                         "request": {"request": "info"}})
-    documents = reply["response"]["documents"]
+    documents = janus.plugin_admin({"request": "info"})["response"]["documents"]
     return {"plugin_edit_p50_ms": documents["edit_ms"]["p50"],
             "plugin_edit_p99_ms": documents["edit_ms"]["p99"],
             "plugin_commit_p50_ms": documents["redis_commit_ms"]["p50"],
