@@ -93,6 +93,7 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     void connect();
     void schedule_reconnect();
     void drop_connection();
+    void abandon_connection();  // now, with replies pending; not from a hiredis callback
     void set_connected(bool up);
     bool command(std::vector<std::string> args, ReplyHandler handler);
     void check_timeouts();
@@ -207,6 +208,22 @@ void RedisStore::Impl::drop_connection() {
     }
 }
 
+void RedisStore::Impl::abandon_connection() {
+    // Not redisAsyncDisconnect(): that one waits for every pending reply, which a stalled Redis
+    // never sends. Freeing runs the waiting callbacks with no reply and then on_disconnect
+    // (which reconnects), if the connection was up; otherwise this does what it would.
+    redisAsyncContext* c = ac;
+    const bool was_connected = (c->c.flags & REDIS_CONNECTED) != 0;
+    redisAsyncFree(c);
+    if (!was_connected) {
+        ac = nullptr;
+        source = nullptr;
+        sent.clear();
+        set_connected(false);
+        schedule_reconnect();
+    }
+}
+
 void RedisStore::Impl::set_connected(bool up) {
     if (connected == up) {
         return;
@@ -247,7 +264,7 @@ void RedisStore::Impl::check_timeouts() {
     if (age > std::chrono::milliseconds(options.command_timeout_ms)) {
         // A Redis that stopped answering is treated like one that went away: every waiting
         // command fails now (edits pause) and the connection is made again.
-        drop_connection();
+        abandon_connection();
     }
 }
 

@@ -473,6 +473,14 @@ class Redis:
     def stop(self, sig=signal.SIGTERM) -> int:
         return self.process.stop(sig) if self.process else 0
 
+    def freeze(self) -> None:
+        """Stops the process without closing anything (SIGSTOP): a Redis that no longer answers,
+        with its connections still open."""
+        self.process.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.proc.send_signal(signal.SIGCONT)
+
 
 def _resp(f):
     line = f.readline().rstrip(b"\r\n")

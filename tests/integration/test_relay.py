@@ -272,6 +272,36 @@ def test_redis_restart_pauses_and_resumes_edits_losing_nothing(relay, service, r
     run(body())
 
 
+def test_redis_that_stops_answering_pauses_edits_and_they_resume_losing_nothing(
+        relay, service, redis):
+    """Redis frozen (SIGSTOP) with its connections open: commits are not answered, so after
+    the configured timeout (1 s here) the room pauses; when Redis answers again the document is
+    rebuilt and the edits resume."""
+    rng = random.Random(SEED + 6)
+    iv = service.schedule(start_in_minutes=0)
+
+    async def body():
+        async with joined_peers(relay.ws_url, iv) as (a, b):
+            typing = asyncio.ensure_future(typing_through([a, b], rng, 200))
+            await a.wait_for(lambda q: len(q.client.acked) >= 40, 30)
+            redis.freeze()
+            try:
+                for p in (a, b):
+                    await p.wait_for(lambda q: q.paused, 10)
+                paused_at = a.client.revision
+            finally:
+                redis.thaw()
+            for p in (a, b):
+                await p.wait_for(lambda q: not q.paused, 20)
+            await typing
+            await settle([a, b])
+            assert a.client.revision > paused_at
+            assert a.client.text == b.client.text
+            assert redis_text(redis, iv["id"])[0] == a.client.text
+            assert_acked_exactly_once([a, b], redis, iv["id"])
+    run(body())
+
+
 def test_bad_data_channel_input_is_refused_and_changes_nothing(workdir, service, service_key,
                                                               redis):
     iv = service.schedule(start_in_minutes=0, observers=1)
