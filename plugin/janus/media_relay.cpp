@@ -204,6 +204,7 @@ void Runtime::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packe
         }
         const media::MediaKind kind = track->first;
         if (kind == media::MediaKind::video) {
+            room->room.video_arrived(session->key(), original->sequence, now);
             keyframe = room->room.keyframe_due(session->key(), now);
             remb = room->room.remb_due(session->key(), now);
             video_mindex = packet->mindex;
@@ -269,18 +270,25 @@ void Runtime::slow_link(janus_plugin_session* handle, int mindex, bool video, bo
     // participant's downlink. Events and decisions here speak from the participant's side.
     const bool uplink = !janus_uplink;
     std::uint32_t cap = 0;
-    if (uplink && video) {
+    std::string sender_id;  // a downlink's: whose video was slow to arrive
+    if (video) {
         std::lock_guard lock(room->mutex);
-        if (room->room.video_mindex(session->key()) == mindex) {
+        if (!uplink) {
+            // The publisher's next packet brings it the lowered REMB (remb_due).
+            if (auto lowered = room->room.slow_downlink(session->key(), mindex, monotonic_us())) {
+                cap = lowered->cap_bps;
+                sender_id = lowered->participant_id;
+            }
+        } else if (room->room.video_mindex(session->key()) == mindex) {
             cap = room->room.slow_uplink(session->key(), monotonic_us());
         }
     }
     IV_LOG(LOG_VERB, "slow %s %s link on handle %llu", uplink ? "up" : "down",
            video ? "video" : "audio", static_cast<unsigned long long>(session->key()));
-    if (cap > 0) {
+    if (cap > 0 && uplink) {
         send_remb(handle, mindex, cap);
     }
-    push_event(*session, "", protocol::slow_link_event(uplink, video, cap).get());
+    push_event(*session, "", protocol::slow_link_event(uplink, video, cap, sender_id).get());
 }
 
 }  // namespace interview::janus

@@ -213,10 +213,56 @@ def test_a_lossy_uplink_lowers_the_cap_and_is_reported(workdir, service, service
                 await a.wait_for(lambda q: encoder_bitrate(q) == 500000, 5,
                                  "the applicant's encoder to take the lowered cap")
                 # the recruiter receives the gaps (it may hear of a slow downlink) but its own
-                # sending is fine: no uplink report, its cap untouched
+                # sending is fine: no uplink report, its cap untouched; and its downlink reports
+                # are put down to the applicant's uplink, which was lowered once for it all
                 assert not [e for e in r.events_named("slow_link")
-                            if e["direction"] == "uplink"], r.events_named("slow_link")
+                            if e["direction"] == "uplink" or "bitrate_cap" in e], \
+                    r.events_named("slow_link")
                 assert encoder_bitrate(r) == 1000000
+        run(body())
+    finally:
+        assert janus.stop() == 0, janus.log()[-3000:]
+
+
+def test_a_lossy_downlink_lowers_the_senders_cap_and_is_reported(workdir, service, service_key,
+                                                                 redis):
+    """The recruiter loses half of the applicant's video on its way in (dropped in its own
+    aiortc receiver, retransmissions too), so its receiver reports show the loss; Janus reports a
+    slow link on that receive slot, and the plugin halves the cap of the applicant, whose stream
+    it is: the recruiter hears of its slow downlink and whose video it was, the applicant's
+    encoder slows down, and nobody's uplink is reported."""
+    janus = start_janus(workdir, service_key, redis, "janus-slow-down")
+    try:
+        iv = service.schedule(start_in_minutes=0)
+
+        async def body():
+            async with two_publishers(janus, iv) as (a, r):
+                [mid] = r.mids_of(a.id)["video"]
+                receiver = r.transceiver(mid).receiver
+                handle_rtp = receiver._handle_rtp_packet
+                primary = []
+                kept = []
+
+                async def lossy(packet, arrival_time_ms) -> None:
+                    if not primary:
+                        primary.append(packet.ssrc)
+                    if packet.ssrc != primary[0]:
+                        return  # a retransmission (RTX)
+                    kept.append(not (kept and kept[-1]))
+                    if kept[-1]:
+                        await handle_rtp(packet, arrival_time_ms)
+
+                receiver._handle_rtp_packet = lossy
+                event = await r.wait_event("slow_link", lambda e: e["direction"] == "downlink"
+                                           and e["type"] == "video", timeout=20)
+                assert event["participant_id"] == a.id, event
+                assert event["bitrate_cap"] == 500000, event  # the applicant's 1 Mbps halved
+                await a.wait_for(lambda q: encoder_bitrate(q) == 500000, 5,
+                                 "the applicant's encoder to take the lowered cap")
+                assert encoder_bitrate(r) == 1000000
+                for p in (a, r):
+                    assert not [e for e in p.events_named("slow_link")
+                                if e["direction"] == "uplink"], p.events_named("slow_link")
         run(body())
     finally:
         assert janus.stop() == 0, janus.log()[-3000:]

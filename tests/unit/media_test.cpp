@@ -268,6 +268,16 @@ MediaSettings settings() {
     return s;
 }
 
+/// Publishers 1 and 2, both up at t=0: each shown in one slot of the other.
+MediaRoom two_publishers_up() {
+    MediaRoom room(settings());
+    room.add(peer(1, true, 3));
+    room.add(peer(2, true, 3));
+    room.set_up(1, 0);
+    room.set_up(2, 0);
+    return room;
+}
+
 TEST(MediaRoom, TwoPublishersSeeEachOtherOnceBothAreUp) {
     MediaRoom room(settings());
     room.add(peer(1, true, 3));
@@ -353,11 +363,7 @@ TEST(MediaRoom, KeyframeRequestsArePacedAndDeferredNotDropped) {
 }
 
 TEST(MediaRoom, MutedMediaIsNotForwardedAndEveryoneIsTold) {
-    MediaRoom room(settings());
-    room.add(peer(1, true, 3));
-    room.add(peer(2, true, 3));
-    room.set_up(1, 0);
-    room.set_up(2, 0);
+    MediaRoom room = two_publishers_up();
     auto changes = room.set_muted(1, true, std::nullopt, 1000);
     EXPECT_EQ(changes.notify.size(), 2u);
     EXPECT_FALSE(room.forwarded_track(1, 0));  // audio muted
@@ -394,12 +400,57 @@ TEST(MediaRoom, BitrateCapHalvesOnSlowUplinkAndRecovers) {
     EXPECT_EQ(cap, 1'000'000u);  // never above the configured cap
 }
 
-TEST(MediaRoom, AddingTheSameKeyAgainReplacesIt) {
+TEST(MediaRoom, SlowDownlinkLowersTheCapOfThePublisherOnThatSlotOnly) {
     MediaRoom room(settings());
     room.add(peer(1, true, 3));
     room.add(peer(2, true, 3));
-    room.set_up(1, 0);
-    room.set_up(2, 0);
+    room.add(peer(3, false, 3));  // an observer receives both
+    for (SessionKey key : {1, 2, 3}) {
+        room.set_up(key, 0);
+    }
+    const auto to_observer = [&](SessionKey publisher, MediaKind kind) {
+        for (const auto& d : room.destinations(publisher, kind)) {
+            if (d.receiver == 3) {
+                return d.track.mindex;
+            }
+        }
+        return -1;
+    };
+    const auto lowered = room.slow_downlink(3, to_observer(2, MediaKind::video), 1'000'000);
+    ASSERT_TRUE(lowered);
+    EXPECT_EQ(lowered->publisher, 2u);
+    EXPECT_EQ(lowered->participant_id, "p2");
+    EXPECT_EQ(lowered->cap_bps, 500'000u);
+    EXPECT_EQ(room.remb_due(2, 1'000'000), 500'000u);    // told at once
+    EXPECT_EQ(room.remb_due(1, 1'000'000), 1'000'000u);  // the other publisher keeps its cap
+    // an audio slot, a slot showing nobody, an unknown mindex or receiver: nothing changes
+    EXPECT_FALSE(room.slow_downlink(3, to_observer(2, MediaKind::audio), 1'100'000));
+    EXPECT_FALSE(room.slow_downlink(3, 99, 1'100'000));
+    EXPECT_FALSE(room.slow_downlink(42, 0, 1'100'000));
+    const int empty_slot = peer(3, false, 3).slots.back().track.mindex;
+    EXPECT_FALSE(room.slow_downlink(3, empty_slot, 1'100'000));
+    EXPECT_EQ(room.remb_due(2, 2'000'000), 500'000u);
+}
+
+TEST(MediaRoom, SlowDownlinkIsLeftToThePublishersUplinkWhileItsVideoArrivesWithGaps) {
+    MediaRoom room = two_publishers_up();
+    const int slot = room.destinations(1, MediaKind::video)[0].track.mindex;  // 2's slot for 1
+    room.video_arrived(1, 65534, 1'000'000);
+    room.video_arrived(1, 65535, 1'010'000);
+    room.video_arrived(1, 0, 1'020'000);                   // wraps: no gap
+    room.video_arrived(1, 0, 1'025'000);                   // a duplicate
+    room.video_arrived(1, 65000, 1'030'000);               // late: ignored
+    ASSERT_TRUE(room.slow_downlink(2, slot, 1'100'000));   // no loss upstream: 1 is lowered
+    room.video_arrived(1, 3, 1'200'000);                   // 1 and 2 never reached Janus
+    EXPECT_FALSE(room.slow_downlink(2, slot, 1'300'000));  // the receiver saw those gaps too
+    EXPECT_FALSE(room.slow_downlink(2, slot, 3'199'999));
+    const auto later = room.slow_downlink(2, slot, 3'200'000);  // 2 s without a gap
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->cap_bps, 250'000u);  // halved twice in all, not four times
+}
+
+TEST(MediaRoom, AddingTheSameKeyAgainReplacesIt) {
+    MediaRoom room = two_publishers_up();
     room.add(peer(1, false, 3));  // renegotiated as a receiver only
     EXPECT_TRUE(receivers(room, 1, MediaKind::video).empty());
     EXPECT_TRUE(room.view(2).publishers.empty());

@@ -148,5 +148,8 @@ describe('slow link', () => {
     const down = parseSlowLink({ direction: 'downlink', type: 'audio' });
     expect(down.bitrateCap).toBeUndefined();
     expect(slowLinkText(down)).toMatch(/download/);
+    const lowered = parseSlowLink({ direction: 'downlink', type: 'video', bitrate_cap: 250000, participant_id: 'p_ada' });
+    expect(lowered.bitrateCap).toBe(250000);
+    expect(slowLinkText(lowered)).toMatch(/download.*lowered to about 250 kbit\/s/);
   });
 });

@@ -277,6 +277,45 @@ std::uint32_t MediaRoom::slow_uplink(SessionKey publisher, std::int64_t now_us) 
     return peer->cap_bps;
 }
 
+void MediaRoom::video_arrived(SessionKey publisher, std::uint16_t sequence, std::int64_t now_us) {
+    Peer* peer = find(publisher);
+    if (peer == nullptr) {
+        return;
+    }
+    if (peer->last_video_sequence) {
+        const auto ahead = static_cast<std::uint16_t>(sequence - *peer->last_video_sequence);
+        if (ahead == 0 || ahead >= 0x8000) {
+            return;  // a duplicate, or late (reordered): not news
+        }
+        if (ahead > 1) {
+            peer->last_uplink_loss_us = now_us;
+        }
+    }
+    peer->last_video_sequence = sequence;
+}
+
+std::optional<MediaRoom::LoweredCap> MediaRoom::slow_downlink(SessionKey receiver, int mindex,
+                                                              std::int64_t now_us) {
+    Peer* peer = find(receiver);
+    if (peer == nullptr) {
+        return std::nullopt;
+    }
+    for (const Slot& slot : peer->slots) {
+        if (slot.spec.track.mindex != mindex || slot.spec.kind != MediaKind::video ||
+            !slot.source) {
+            continue;
+        }
+        const Peer* publisher = find(*slot.source);
+        if (publisher == nullptr ||
+            now_us - publisher->last_uplink_loss_us < settings_.upstream_loss_window_us) {
+            return std::nullopt;
+        }
+        return LoweredCap{*slot.source, publisher->media.participant.id,
+                          slow_uplink(*slot.source, now_us)};
+    }
+    return std::nullopt;
+}
+
 int MediaRoom::video_mindex(SessionKey publisher) const {
     const Peer* peer = find(publisher);
     return peer != nullptr && peer->media.video ? peer->media.video->mindex : -1;

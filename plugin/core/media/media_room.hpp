@@ -25,6 +25,9 @@ struct MediaSettings {
     std::uint32_t bitrate_floor_bps = 128'000;
     std::int64_t remb_every_us = 1'000'000;
     std::int64_t bitrate_recovery_us = 5'000'000;  ///< no slow link for this long: cap +25%
+    /// A receiver's slow downlink is put down to its publisher's own uplink (and left to that
+    /// one's report) when the publisher's video reached Janus with gaps this recently.
+    std::int64_t upstream_loss_window_us = 2'000'000;
 };
 
 /// One negotiated m-line the plugin sends or receives media on, with its payload type.
@@ -130,6 +133,22 @@ class MediaRoom {
     std::optional<std::uint32_t> remb_due(SessionKey publisher, std::int64_t now_us);
     /// Janus saw a slow uplink from `publisher`: its cap halves; answers the new cap.
     std::uint32_t slow_uplink(SessionKey publisher, std::int64_t now_us);
+    /// A video packet of `publisher` reached Janus with sequence number `sequence`: a gap since
+    /// the previous one is loss on its uplink.
+    void video_arrived(SessionKey publisher, std::uint16_t sequence, std::int64_t now_us);
+    /// The publisher whose video a slow downlink carried, with its new cap.
+    struct LoweredCap {
+        SessionKey publisher = 0;
+        std::string participant_id;
+        std::uint32_t cap_bps = 0;
+    };
+    /// Janus saw a slow downlink to `receiver` on its slot `mindex`: the cap of the publisher
+    /// shown there halves as for a slow uplink (one stream serves every receiver, so in a room
+    /// of two to four a receiver that cannot keep up sets the pace, rather than stalling);
+    /// nothing when that slot shows no video, or when the publisher's own uplink lost packets
+    /// lately (a receiver sees the gaps Janus forwards as loss too: the publisher's uplink
+    /// report lowers its cap, and once is enough).
+    std::optional<LoweredCap> slow_downlink(SessionKey receiver, int mindex, std::int64_t now_us);
 
     MediaView view(SessionKey receiver) const;
     /// The publisher's camera m-line, or -1.
@@ -155,6 +174,8 @@ class MediaRoom {
         std::uint32_t cap_bps = 0;
         std::int64_t next_remb_us = 0;
         std::int64_t last_cap_change_us = 0;
+        std::optional<std::uint16_t> last_video_sequence;
+        std::int64_t last_uplink_loss_us = INT64_MIN / 2;
 
         bool publishes(MediaKind kind) const {
             return up && (kind == MediaKind::audio ? media.audio : media.video).has_value();

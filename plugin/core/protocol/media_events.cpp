@@ -53,11 +53,15 @@ JsonPtr configured_event(bool audio, bool video) {
                              audio, "video", video));
 }
 
-JsonPtr slow_link_event(bool uplink, bool video, std::uint32_t bitrate_cap) {
+JsonPtr slow_link_event(bool uplink, bool video, std::uint32_t bitrate_cap,
+                        const std::string& sender_id) {
     JsonPtr event(json_pack("{ssssssss}", "interview", "event", "event", "slow_link", "direction",
                             uplink ? "uplink" : "downlink", "type", video ? "video" : "audio"));
-    if (uplink) {
+    if (bitrate_cap > 0) {
         json_object_set_new(event.get(), "bitrate_cap", json_integer(bitrate_cap));
+    }
+    if (!sender_id.empty()) {
+        json_object_set_new(event.get(), "participant_id", json_string(sender_id.c_str()));
     }
     return event;
 }

@@ -20,7 +20,10 @@ JsonPtr media_event(const std::string& interview_id, const media::MediaView& vie
 /// {"interview":"event","event":"configured","audio":bool,"video":bool} (true: sending)
 JsonPtr configured_event(bool audio, bool video);
 
-/// {"interview":"event","event":"slow_link","direction","type","bitrate_cap"?}
-JsonPtr slow_link_event(bool uplink, bool video, std::uint32_t bitrate_cap);
+/// {"interview":"event","event":"slow_link","direction","type","bitrate_cap"?,
+/// "participant_id"?}: the cap when one was lowered (0: none), and for a downlink whose video
+/// it lowered (`sender_id`, empty: none).
+JsonPtr slow_link_event(bool uplink, bool video, std::uint32_t bitrate_cap,
+                        const std::string& sender_id = {});
 
 }  // namespace interview::protocol

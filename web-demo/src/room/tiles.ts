@@ -196,5 +196,9 @@ export function slowLinkText(n: SlowLinkNotice): string {
     const cap = n.bitrateCap ? ` (now about ${Math.round(n.bitrateCap / 1000)} kbit/s)` : '';
     return `Your upload is struggling: your video quality was lowered${cap}.`;
   }
+  if (n.bitrateCap) {
+    // The plugin lowered the sender's bitrate to what this participant's connection can take.
+    return `Your download is struggling: the video you receive was lowered to about ${Math.round(n.bitrateCap / 1000)} kbit/s.`;
+  }
   return `Your download is struggling: others' ${n.type} may stutter.`;
 }
