@@ -21,8 +21,8 @@ JsonPtr media_event(const std::string& interview_id, const media::MediaView& vie
 JsonPtr configured_event(bool audio, bool video);
 
 /// {"interview":"event","event":"slow_link","direction","type","bitrate_cap"?,
-/// "participant_id"?}: the cap when one was lowered (0: none), and for a downlink whose video
-/// it lowered (`sender_id`, empty: none).
+/// "participant_id"?}: `bitrate_cap` when a cap was lowered (0: none); `participant_id`
+/// (`sender_id`, empty: none) for a downlink, the publisher whose cap it was.
 JsonPtr slow_link_event(bool uplink, bool video, std::uint32_t bitrate_cap,
                         const std::string& sender_id = {});
 
