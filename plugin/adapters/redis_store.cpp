@@ -94,6 +94,7 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     void schedule_reconnect();
     void drop_connection();
     void abandon_connection();  // now, with replies pending; not from a hiredis callback
+    void connection_gone();     // after hiredis let go of `ac`: down, and connect again later
     void set_connected(bool up);
     bool command(std::vector<std::string> args, ReplyHandler handler);
     void check_timeouts();
@@ -137,13 +138,7 @@ void on_disconnect(const redisAsyncContext* c, int) {
     if (impl == nullptr) {
         return;
     }
-    impl->ac = nullptr;
-    impl->source = nullptr;
-    impl->sent.clear();
-    impl->set_connected(false);
-    if (!impl->closing) {
-        impl->schedule_reconnect();
-    }
+    impl->connection_gone();
 }
 
 gboolean reconnect_cb(gpointer data) {
@@ -216,10 +211,16 @@ void RedisStore::Impl::abandon_connection() {
     const bool was_connected = (c->c.flags & REDIS_CONNECTED) != 0;
     redisAsyncFree(c);
     if (!was_connected) {
-        ac = nullptr;
-        source = nullptr;
-        sent.clear();
-        set_connected(false);
+        connection_gone();
+    }
+}
+
+void RedisStore::Impl::connection_gone() {
+    ac = nullptr;  // hiredis frees it (or has freed it)
+    source = nullptr;
+    sent.clear();
+    set_connected(false);
+    if (!closing) {
         schedule_reconnect();
     }
 }

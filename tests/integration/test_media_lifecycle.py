@@ -1,11 +1,13 @@
 """The video room's life cycle and its codec setting, with aiortc participants
 (media_peer.MediaPeer) through the real Janus, plugin, service and Redis: a room configured for
 H.264, Janus's hangup of one PeerConnection, the end of the interview's time closing every
-PeerConnection, and Janus shutting down while media flows. After each, the plugin's admin `info`
-must count no media room left behind."""
+PeerConnection, and Janus shutting down while media flows (after each of these, the plugin's
+admin `info` must count no media room left behind); and lossy uplinks and downlinks lowering
+the sender's bitrate."""
 
 import asyncio
 import contextlib
+import itertools
 import signal
 import time
 
@@ -240,16 +242,15 @@ def test_a_lossy_downlink_lowers_the_senders_cap_and_is_reported(workdir, servic
                 [mid] = r.mids_of(a.id)["video"]
                 receiver = r.transceiver(mid).receiver
                 handle_rtp = receiver._handle_rtp_packet
-                primary = []
-                kept = []
+                primary_ssrc = None
+                arrived = itertools.count()
 
                 async def lossy(packet, arrival_time_ms) -> None:
-                    if not primary:
-                        primary.append(packet.ssrc)
-                    if packet.ssrc != primary[0]:
+                    nonlocal primary_ssrc
+                    primary_ssrc = primary_ssrc or packet.ssrc
+                    if packet.ssrc != primary_ssrc:
                         return  # a retransmission (RTX)
-                    kept.append(not (kept and kept[-1]))
-                    if kept[-1]:
+                    if next(arrived) % 2 == 0:
                         await handle_rtp(packet, arrival_time_ms)
 
                 receiver._handle_rtp_packet = lossy
