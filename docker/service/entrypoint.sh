@@ -14,6 +14,9 @@
 #   INTERVIEW_EARLY_JOIN_MINUTES the room opens this many minutes early (default 15)
 #   INTERVIEW_CORS_ORIGIN        browser origin allowed to call the API (default: none)
 #   INTERVIEW_THREADS            HTTP worker threads (default 4)
+#   INTERVIEW_TRUSTED_PROXIES    reverse proxies whose X-Forwarded-For names the client, for the
+#                                rate limiter: addresses or networks, separated by spaces or
+#                                commas (default: none; docker-compose.yml names the web container)
 set -euo pipefail
 
 die() {
@@ -33,6 +36,13 @@ args=(--listen "${INTERVIEW_LISTEN:-0.0.0.0:8090}"
       --early-join-minutes "${INTERVIEW_EARLY_JOIN_MINUTES:-15}"
       --threads "${INTERVIEW_THREADS:-4}")
 [ -n "${INTERVIEW_CORS_ORIGIN:-}" ] && args+=(--cors-origin "$INTERVIEW_CORS_ORIGIN")
+# One flag per address or network (read -a: split, never globbed); the service checks each.
+IFS=$', \t' read -ra trusted_proxies <<< "${INTERVIEW_TRUSTED_PROXIES:-}"
+for range in "${trusted_proxies[@]}"; do
+    if [ -n "$range" ]; then
+        args+=(--trusted-proxy "$range")
+    fi
+done
 
 # A key file from docker secrets keeps the host's owner and mode; copy it so that only the
 # service user can read it. Without the file the service falls back to its environment variable.

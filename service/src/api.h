@@ -23,7 +23,7 @@ struct HttpRequest {
     std::string authorization;
     std::string origin;
     std::string body;
-    std::string client_address;
+    std::string client_address;  // the client as the rate limiter counts it (client_address.h)
 };
 
 struct HttpResponse {

@@ -115,6 +115,10 @@ std::string usage() {
            "                            repeat for several: each interview is assigned one\n"
            "  --static-dir DIR          also serve the built web app (web-demo/dist) from DIR\n"
            "                            on every path outside /v1 (DIR must hold index.html)\n"
+           "  --trusted-proxy RANGE     a reverse proxy in front of the service (an address or\n"
+           "                            network, e.g. 172.28.0.0/16); the rate limiter then\n"
+           "                            counts the client its X-Forwarded-For names; repeat\n"
+           "                            for several (default: none, every peer is the client)\n"
            "  --help                    show this help\n"
            "\n"
            "Keys must be at least 16 characters; they are never accepted on the command line.\n"
@@ -151,7 +155,8 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
                                            "--cors-origin",
                                            "--threads",
                                            "--static-dir",
-                                           "--janus-url"};
+                                           "--janus-url",
+                                           "--trusted-proxy"};
         bool known = false;
         for (const char* k : kWithValue) {
             known = known || flag == k;
@@ -192,6 +197,16 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
         } else if (flag == "--janus-url") {
             check_janus_url(value);
             c.janus_urls.push_back(value);
+        } else if (flag == "--trusted-proxy") {
+            if (c.trusted_proxies.size() >= kMaxTrustedProxies) {
+                throw ConfigError("--trusted-proxy: at most " + std::to_string(kMaxTrustedProxies) +
+                                  " ranges");
+            }
+            try {
+                c.trusted_proxies.push_back(AddressRange::parse(value));
+            } catch (const std::invalid_argument& e) {
+                throw ConfigError(std::string("--trusted-proxy: ") + e.what());
+            }
         } else if (flag == "--static-dir") {
             if (const std::string why = StaticSite::check_dir(value); !why.empty()) {
                 throw ConfigError("--static-dir: " + why);

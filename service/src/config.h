@@ -1,6 +1,8 @@
 // Command-line and environment configuration of interview-service.
 #pragma once
 
+#include "client_address.h"
+
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -26,11 +28,14 @@ struct Config {
     std::vector<std::string> janus_urls;
     unsigned threads = 4;
     std::string static_dir;  // --static-dir: the built web app; empty: API only
+    // --trusted-proxy: reverse proxies whose X-Forwarded-For is believed (client_address.h).
+    std::vector<AddressRange> trusted_proxies;
     bool help = false;
     std::vector<std::string> warnings;  // printed at start, not fatal
 };
 
 inline constexpr std::size_t kMinKeyLength = 16;
+inline constexpr std::size_t kMaxTrustedProxies = 64;
 
 using GetEnv = std::function<const char*(const char*)>;
 

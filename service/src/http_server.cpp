@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <strings.h>
 #include <stdexcept>
 
 namespace isvc {
@@ -16,6 +17,7 @@ struct HttpServer::Impl {
     Api& api;
     LogSink log;
     const StaticSite* site = nullptr;
+    TrustedProxies trusted_proxies;
     MHD_Daemon* daemon = nullptr;
 };
 
@@ -41,7 +43,8 @@ struct RequestState {
 
 constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
 
-std::string client_address(MHD_Connection* conn) {
+// The TCP peer's numeric address.
+std::string peer_address(MHD_Connection* conn) {
     const MHD_ConnectionInfo* info =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == nullptr || info->client_addr == nullptr) {
@@ -55,6 +58,27 @@ std::string client_address(MHD_Connection* conn) {
         inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
     }
     return buf[0] ? buf : "unknown";
+}
+
+// Every X-Forwarded-For header, joined with commas in the order received (RFC 9110 5.3: the
+// same as one header listing them all), so a second header cannot hide behind the first.
+MHD_Result collect_forwarded_for(void* cls, MHD_ValueKind, const char* key, const char* value) {
+    auto* out = static_cast<std::string*>(cls);
+    if (key != nullptr && strcasecmp(key, "X-Forwarded-For") == 0) {
+        if (!out->empty()) {
+            out->push_back(',');
+        }
+        out->append(value ? value : "");
+    }
+    return MHD_YES;
+}
+
+std::string client_key(const HttpServer::Impl& impl, MHD_Connection* conn) {
+    std::string forwarded_for;
+    if (!impl.trusted_proxies.empty()) {
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_forwarded_for, &forwarded_for);
+    }
+    return impl.trusted_proxies.client_key(peer_address(conn), forwarded_for);
 }
 
 MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -195,7 +219,7 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
     req.authorization = header(conn, "Authorization");
     req.body = std::move(st->body);
-    req.client_address = client_address(conn);
+    req.client_address = client_key(impl, conn);
     return send(impl, conn, *st, method, url, impl.api.handle(req));
 }
 
@@ -287,7 +311,8 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
 }
 
 HttpServer::HttpServer(Api& api, const ServerOptions& o, LogSink log)
-    : impl_(std::make_unique<Impl>(Impl{api, std::move(log), o.static_site, nullptr})) {
+    : impl_(std::make_unique<Impl>(
+          Impl{api, std::move(log), o.static_site, o.trusted_proxies, nullptr})) {
     sockaddr_in v4{};
     sockaddr_in6 v6{};
     const sockaddr* addr = nullptr;

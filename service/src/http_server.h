@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api.h"
+#include "client_address.h"
 #include "static_site.h"
 
 #include <cstdint>
@@ -24,6 +25,8 @@ struct ServerOptions {
     unsigned connection_limit = 256;
     // The web app's files for every path outside /v1 (--static-dir); null: API only. Not owned.
     const StaticSite* static_site = nullptr;
+    // --trusted-proxy: peers whose X-Forwarded-For names the client the rate limiter counts.
+    TrustedProxies trusted_proxies;
 };
 
 // Receives one line per request. Default: stderr.

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
         opts.port = config.port;
         opts.threads = config.threads;
         opts.static_site = site.get();
+        opts.trusted_proxies = isvc::TrustedProxies(config.trusted_proxies);
         isvc::HttpServer server(api, opts);
         const bool v6 = config.listen_host.find(':') != std::string::npos;
         std::fprintf(stderr, "interview-service: listening on %s%s%s:%u, database %s%s%s\n",

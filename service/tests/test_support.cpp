@@ -89,7 +89,8 @@ Reply http(const std::string& method, const std::string& url, const std::string&
 }
 
 Harness::Harness(const std::string& db_path, std::int64_t now, const std::string& cors,
-                 int early_join_minutes, const std::string& static_dir)
+                 int early_join_minutes, const std::string& static_dir,
+                 TrustedProxies trusted_proxies)
     : clock(now),
       store(std::make_unique<Store>(db_path)),
       svc(std::make_unique<InterviewService>(*store, clock, early_join_minutes)),
@@ -101,6 +102,7 @@ Harness::Harness(const std::string& db_path, std::int64_t now, const std::string
     opts.port = 0;
     opts.threads = 2;
     opts.static_site = site.get();
+    opts.trusted_proxies = std::move(trusted_proxies);
     server = std::make_unique<HttpServer>(*api, opts, [this](std::string_view line) {
         std::lock_guard lock(log_mutex_);
         log_.emplace_back(line);

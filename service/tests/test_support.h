@@ -78,7 +78,7 @@ class Harness {
   public:
     explicit Harness(const std::string& db_path = ":memory:", std::int64_t now = test_now(),
                      const std::string& cors = "", int early_join_minutes = 15,
-                     const std::string& static_dir = "");
+                     const std::string& static_dir = "", TrustedProxies trusted_proxies = {});
     ~Harness();
 
     std::string url(const std::string& path) const;
