@@ -22,6 +22,8 @@ APT_PACKAGES=(
     python3 python3-pytest python3-websockets python3-aiohttp python3-aiortc iproute2 procps curl
     # deployment tests: `docker-compose config` validates the compose file without an engine
     docker-compose python3-yaml
+    # install tests: `systemd-analyze verify` checks the service's unit file
+    systemd
     # end-to-end tests: a real browser (driven by playwright-core from npm, never downloaded)
     chromium
 )

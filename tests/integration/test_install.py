@@ -1,6 +1,8 @@
 """Installing into an existing Janus: `cmake --install` puts the plugin and a commented config
 where Janus expects them (or under a prefix), never overwriting an edited config, and the real
-Janus loads the installed plugin. Runs inside scripts/netns.sh like the other integration tests."""
+Janus loads the installed plugin; the service's systemd unit is installed next to its binary,
+passes `systemd-analyze verify` and its command line starts that binary. Runs inside
+scripts/netns.sh like the other integration tests."""
 
 from __future__ import annotations
 
@@ -139,3 +141,61 @@ def test_second_install_keeps_an_edited_config(tmp_path):
     assert "Keeping" in output
     assert (config_dir / SAMPLE).read_text() == \
         (REPO / "janus-config" / PLUGIN_JCFG).read_text(), "the sample is always refreshed"
+
+
+def unit_exec_start(unit: Path) -> str:
+    lines = [line for line in unit.read_text().splitlines() if line.startswith("ExecStart=")]
+    assert len(lines) == 1, lines
+    return lines[0].removeprefix("ExecStart=")
+
+
+def run_unit_command(exec_start: str, tmp_path: Path, extra_args: str) -> subprocess.Popen:
+    """ExecStart as systemd would run it: %d the credentials (the key files), %S the state root
+    (StateDirectory= creates interview-service/ in it), $INTERVIEW_SERVICE_ARGS split on
+    whitespace, as from /etc/default/interview-service."""
+    credentials = tmp_path / "credentials"
+    credentials.mkdir(parents=True)
+    for name, key in (("admin.key", "unit-admin-key-0123456789"),
+                      ("service.key", "unit-service-key-0123456789")):
+        (credentials / name).write_text(key)
+        (credentials / name).chmod(0o400)
+    (tmp_path / "state" / "interview-service").mkdir(parents=True)
+    words = []
+    for word in exec_start.split():
+        if word == "$INTERVIEW_SERVICE_ARGS":
+            words += extra_args.split()
+        else:
+            words.append(word.replace("%d", str(credentials)).replace("%S", str(tmp_path / "state")))
+    return subprocess.Popen(words, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+
+def test_install_ships_a_systemd_unit_that_starts_the_installed_service(tmp_path):
+    from test_service_entrypoint import listening_port
+    prefix = tmp_path / "prefix"
+    cmake_install(prefix)
+    unit = prefix / "lib" / "systemd" / "system" / "interview-service.service"
+    exec_start = unit_exec_start(unit)
+    binary = Path(exec_start.split()[0])
+    assert binary == prefix / "bin" / "interview-service" and os.access(binary, os.X_OK)
+    assert "--listen 127.0.0.1:" in exec_start, "loopback unless configured otherwise"
+    # systemd's own reading of the file: every key known, the binary executable.
+    verify = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
+                            text=True, timeout=60)
+    assert verify.returncode == 0 and verify.stderr.strip() == "", verify.stderr
+
+    proc = run_unit_command(exec_start, tmp_path, "--listen 127.0.0.1:0 --threads 2")
+    try:
+        port = listening_port(proc)
+        health = subprocess.run(["curl", "-fsS", f"http://127.0.0.1:{port}/v1/health"],
+                                capture_output=True, text=True, timeout=20)
+        assert health.returncode == 0 and '"status":"ok"' in health.stdout, health.stderr
+        assert (tmp_path / "state" / "interview-service" / "interview-service.db").is_file()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
+
+    # RestartPreventExitStatus=2: the exit status of a bad configuration, never restarted.
+    assert "RestartPreventExitStatus=2" in unit.read_text().splitlines()
+    bad = run_unit_command(exec_start, tmp_path / "bad", "--threads 0")
+    _, err = bad.communicate(timeout=20)
+    assert bad.returncode == 2 and "--threads" in err, err
