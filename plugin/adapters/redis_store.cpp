@@ -5,9 +5,12 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "redis_glib_source.h"
@@ -78,6 +81,12 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     Options options;
     StateCallback on_state;
     redisAsyncContext* ac = nullptr;
+    // What `ac` talks to: Redis as configured, a Sentinel being asked for the master, or the
+    // master it named (up only once ROLE confirmed it).
+    enum class Target { direct, sentinel, master };
+    Target target = Target::direct;
+    std::size_t sentinel_index = 0;               // the Sentinel asked next
+    std::optional<config::RedisEndpoint> master;  // the last answer, used by the next connect
     GSource* source = nullptr;
     bool connected = false;
     bool closing = false;
@@ -91,12 +100,16 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     static Impl* of(const redisAsyncContext* c) { return static_cast<Impl*>(c->data); }
 
     void connect();
-    void schedule_reconnect();
+    void ask_sentinel();
+    void schedule_reconnect(std::optional<unsigned> delay_ms = std::nullopt);
     void drop_connection();
     void abandon_connection();  // now, with replies pending; not from a hiredis callback
     void connection_gone();     // after hiredis let go of `ac`: down, and connect again later
     void set_connected(bool up);
-    bool command(std::vector<std::string> args, ReplyHandler handler);
+    bool command(std::vector<std::string> args, ReplyHandler handler);  // to Redis only
+    bool send(std::vector<std::string> args, ReplyHandler handler);     // to whatever `ac` is
+    // Calls `done(true, "")` once `wait_replicas` replicas have every write sent before it.
+    void after_replicated(std::function<void(bool, std::string)> done);
     void check_timeouts();
 };
 
@@ -113,6 +126,12 @@ void on_reply(redisAsyncContext* c, void* reply, void* privdata) {
             (*handler)(static_cast<redisReply*>(reply));
         } catch (...) {
         }
+        const auto* r = static_cast<const redisReply*>(reply);
+        if (r != nullptr && r->type == REDIS_REPLY_ERROR &&
+            std::string_view(r->str, r->len).rfind("READONLY", 0) == 0) {
+            // A master turned replica (a failover happened behind our back): find the new one.
+            impl->drop_connection();
+        }
     }
     delete handler;
 }
@@ -126,11 +145,16 @@ void on_connect(const redisAsyncContext* c, int status) {
         // hiredis frees the context after this callback.
         impl->ac = nullptr;
         impl->source = nullptr;
+        if (impl->target == RedisStore::Impl::Target::sentinel) {
+            ++impl->sentinel_index;
+        }
         impl->schedule_reconnect();
         return;
     }
     impl->backoff_ms = 100;
-    impl->set_connected(true);
+    if (impl->target == RedisStore::Impl::Target::direct) {
+        impl->set_connected(true);  // a Sentinel's master is up once ROLE says so (connect())
+    }
 }
 
 void on_disconnect(const redisAsyncContext* c, int) {
@@ -161,11 +185,26 @@ void delete_weak(gpointer data) {
 }  // namespace
 
 void RedisStore::Impl::connect() {
-    ac = redisAsyncConnect(options.host.c_str(), options.port);
+    config::RedisEndpoint to{options.host, options.port};
+    target = Target::direct;
+    if (!options.sentinels.empty()) {
+        if (master) {
+            to = *master;
+            target = Target::master;
+            master.reset();  // the next connection asks again
+        } else {
+            to = options.sentinels[sentinel_index % options.sentinels.size()];
+            target = Target::sentinel;
+        }
+    }
+    ac = redisAsyncConnect(to.host.c_str(), to.port);
     if (ac == nullptr || ac->err != 0) {
         if (ac != nullptr) {
             redisAsyncFree(ac);
             ac = nullptr;
+        }
+        if (target == Target::sentinel) {
+            ++sentinel_index;
         }
         schedule_reconnect();
         return;
@@ -176,6 +215,10 @@ void RedisStore::Impl::connect() {
     g_source_unref(source);  // the context holds it; cleanup destroys it with the connection
     redisAsyncSetConnectCallback(ac, on_connect);
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    if (target == Target::sentinel) {
+        ask_sentinel();
+        return;
+    }
     if (!options.password.empty()) {
         command({"AUTH", options.password.reveal()}, [this](redisReply* r) {
             if (r == nullptr || r->type == REDIS_REPLY_ERROR) {
@@ -186,10 +229,39 @@ void RedisStore::Impl::connect() {
     // Load the commit script once per connection, so that each commit sends its SHA-1 instead
     // of the script's text (a restarted Redis has forgotten it: this runs on every reconnect).
     command({"SCRIPT", "LOAD", kCommitScript}, [](redisReply*) {});
+    if (target == Target::master) {
+        // The Sentinel's answer may be stale (a failover under way): only a Redis that says it
+        // is the master is used; anything else is dropped and the Sentinels asked again.
+        command({"ROLE"}, [this](redisReply* r) {
+            const bool is_master = r != nullptr && r->type == REDIS_REPLY_ARRAY &&
+                                   r->elements > 0 && str(r->element[0]) == "master";
+            if (is_master) {
+                set_connected(true);
+            } else {
+                drop_connection();
+            }
+        });
+    }
 }
 
-void RedisStore::Impl::schedule_reconnect() {
-    GSource* timer = g_timeout_source_new(backoff_ms);
+void RedisStore::Impl::ask_sentinel() {
+    send({"SENTINEL", "get-master-addr-by-name", options.sentinel_master}, [this](redisReply* r) {
+        if (r != nullptr && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+            const std::string port = str(r->element[1]);
+            const int number = port.size() <= 5 && !port.empty() &&
+                                       port.find_first_not_of("0123456789") == std::string::npos
+                                   ? std::stoi(port)
+                                   : 0;
+            if (number > 0 && number <= 65535 && !str(r->element[0]).empty()) {
+                master = config::RedisEndpoint{str(r->element[0]), number};
+            }
+        }
+        drop_connection();  // connection_gone() then connects to the master, or asks again
+    });
+}
+
+void RedisStore::Impl::schedule_reconnect(std::optional<unsigned> delay_ms) {
+    GSource* timer = g_timeout_source_new(delay_ms.value_or(backoff_ms));
     g_source_set_callback(timer, reconnect_cb, new std::weak_ptr<Impl>(shared_from_this()),
                           delete_weak);
     g_source_attach(timer, context);
@@ -220,8 +292,12 @@ void RedisStore::Impl::connection_gone() {
     source = nullptr;
     sent.clear();
     set_connected(false);
+    if (target == Target::sentinel && !master) {
+        ++sentinel_index;  // no usable answer from this one (nil: it monitors no such master)
+    }
     if (!closing) {
-        schedule_reconnect();
+        // Straight on to the master a Sentinel just named; after a failure, with backoff.
+        schedule_reconnect(master ? std::optional<unsigned>(0) : std::nullopt);
     }
 }
 
@@ -236,6 +312,37 @@ void RedisStore::Impl::set_connected(bool up) {
 }
 
 bool RedisStore::Impl::command(std::vector<std::string> args, ReplyHandler handler) {
+    if (target == Target::sentinel) {
+        handler(nullptr);  // never a data command to a Sentinel
+        return false;
+    }
+    return send(std::move(args), std::move(handler));
+}
+
+void RedisStore::Impl::after_replicated(std::function<void(bool, std::string)> done) {
+    if (options.wait_replicas == 0) {
+        done(true, {});
+        return;
+    }
+    // Half the command timeout, so that WAIT answers (short) before the watchdog gives up on
+    // the connection.
+    const int timeout_ms = std::max(50, options.command_timeout_ms / 2);
+    const long long wanted = options.wait_replicas;
+    command({"WAIT", std::to_string(wanted), std::to_string(timeout_ms)}, [wanted,
+                                                                           done](redisReply* r) {
+        if (r != nullptr && r->type == REDIS_REPLY_INTEGER && r->integer >= wanted) {
+            done(true, {});
+        } else if (r != nullptr && r->type == REDIS_REPLY_INTEGER) {
+            done(false, "only " + std::to_string(r->integer) + " of " + std::to_string(wanted) +
+                            " replicas confirmed in time");
+        } else {
+            done(false, r != nullptr && r->type == REDIS_REPLY_ERROR ? std::string(r->str, r->len)
+                                                                     : "redis connection lost");
+        }
+    });
+}
+
+bool RedisStore::Impl::send(std::vector<std::string> args, ReplyHandler handler) {
     if (ac == nullptr) {
         handler(nullptr);
         return false;
@@ -315,7 +422,7 @@ void RedisStore::load(const std::string& id,
     impl->command({"HGETALL", doc_key(id)}, [](redisReply*) {});
     impl->command({"HGETALL", seqs_key(id)}, [](redisReply*) {});
     impl->command({"XRANGE", log_key(id), "-", "+"}, [](redisReply*) {});
-    impl->command({"EXEC"}, [done](redisReply* r) {
+    impl->command({"EXEC"}, [impl, done](redisReply* r) {
         if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
             done(std::string(r != nullptr && r->type == REDIS_REPLY_ERROR ? r->str
                                                                           : "redis load failed"));
@@ -367,7 +474,15 @@ void RedisStore::load(const std::string& id,
             }
             doc.log.push_back(std::move(e));
         }
-        done(std::move(doc));
+        // Nothing loaded may be acknowledged (a resent op is acknowledged again from memory)
+        // before the replicas have it too.
+        impl->after_replicated([done, doc = std::move(doc)](bool ok, std::string why) mutable {
+            if (ok) {
+                done(std::move(doc));
+            } else {
+                done(std::move(why));
+            }
+        });
     });
 }
 
@@ -406,7 +521,14 @@ void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t e
                                                              : CommitOutcome::failed,
                  error);
         } else {
-            done(CommitOutcome::committed, {});
+            impl->after_replicated([impl, id, done](bool ok, std::string why) {
+                if (ok) {
+                    done(CommitOutcome::committed, {});
+                } else {
+                    impl->expiry_refreshed.erase(id);
+                    done(CommitOutcome::failed, why);
+                }
+            });
         }
     };
     impl_->command(args, [impl, args, finish](redisReply* r) mutable {

@@ -9,7 +9,8 @@
 //                   (JSON), client, seq, author; trimmed behind snapshots
 //   {iv:<id>}:seqs  hash: client id -> last committed seq
 // A commit is one Lua script: compare head with revision-1, append, move head, record the seq,
-// refresh the expiry; anything else is refused whole (CONFLICT).
+// refresh the expiry; anything else is refused whole (CONFLICT). With Sentinels, the master is
+// looked up before each connection; with wait_replicas, WAIT follows each commit and load.
 #pragma once
 
 #include <glib.h>
@@ -21,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/settings.hpp"
 #include "room/document.hpp"
 #include "secret_file.hpp"
 
@@ -49,6 +51,15 @@ class RedisStore {
         int port = 6379;
         Secret password;                ///< empty: no AUTH
         int command_timeout_ms = 3000;  ///< a reply slower than this drops the connection
+        /// When set, `host`/`port` are not used: before each connection the Sentinels are
+        /// asked, in turn, where the master named `sentinel_master` is, and a connection to a
+        /// Redis that is not (or no longer) that master is dropped and the Sentinels asked again.
+        std::vector<config::RedisEndpoint> sentinels;
+        std::string sentinel_master;
+        /// A commit is confirmed only once this many replicas have it (WAIT), and a document
+        /// is loaded only once they have everything it holds: what was acknowledged survives a
+        /// failover to one of them. 0: confirmed when the master has it.
+        int wait_replicas = 0;
     };
     using StateCallback = std::function<void(bool up)>;
 

@@ -72,6 +72,9 @@ adapters::HubConfig hub_config(const config::Settings& s, adapters::Secret redis
     c.redis.port = s.redis_port;
     c.redis.password = std::move(redis_password);
     c.redis.command_timeout_ms = s.redis_timeout_ms;
+    c.redis.sentinels = s.redis_sentinels;
+    c.redis.sentinel_master = s.redis_sentinel_master;
+    c.redis.wait_replicas = s.redis_wait_replicas;
     c.snapshot_every = s.snapshot_every;
     c.key_ttl_seconds = s.key_ttl_hours * 3600;
     c.default_language = s.default_language;

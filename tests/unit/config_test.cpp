@@ -194,3 +194,61 @@ TEST(Settings, TheShippedConfigFileIsValid) {
     EXPECT_EQ(s.service_url, "http://127.0.0.1:8090");
     EXPECT_EQ(s.early_join_minutes, 15);
 }
+
+TEST(Settings, RedisSentinelsReplaceTheDirectAddress) {
+    const Settings s = must_parse(
+        with("redis_sentinels = \"10.0.0.1:26379, sentinel-b.internal:26380,[fd00::7]:26379\"\n"
+             " redis_sentinel_master = \"interview_main-1\"\n redis_wait_replicas = 1"));
+    using interview::config::RedisEndpoint;
+    ASSERT_EQ(s.redis_sentinels.size(), 3U);
+    EXPECT_EQ(s.redis_sentinels[0], (RedisEndpoint{"10.0.0.1", 26379}));
+    EXPECT_EQ(s.redis_sentinels[1], (RedisEndpoint{"sentinel-b.internal", 26380}));
+    EXPECT_EQ(s.redis_sentinels[2], (RedisEndpoint{"fd00::7", 26379}));
+    EXPECT_EQ(s.redis_sentinel_master, "interview_main-1");
+    EXPECT_EQ(s.redis_wait_replicas, 1);
+    auto json = s.to_json();
+    const json_t* listed = json_object_get(json.get(), "redis_sentinels");
+    ASSERT_EQ(json_array_size(listed), 3U);
+    EXPECT_STREQ(json_string_value(json_array_get(listed, 2)), "[fd00::7]:26379");
+    EXPECT_EQ(json_integer_value(json_object_get(json.get(), "redis_wait_replicas")), 1);
+    const Settings plain = must_parse(kMinimal);
+    EXPECT_TRUE(plain.redis_sentinels.empty());
+    EXPECT_EQ(plain.redis_wait_replicas, 0);
+}
+
+TEST(Settings, BadRedisSentinelSettingsAreNamed) {
+    const std::string master = "\n redis_sentinel_master = \"m\"";
+    struct Case {
+        std::string text;
+        const char* setting;
+        const char* fragment;
+    };
+    const Case cases[] = {
+        {with("redis_sentinels = \"10.0.0.1\"" + master), "general.redis_sentinels", "host:port"},
+        {with("redis_sentinels = \"10.0.0.1:0\"" + master), "general.redis_sentinels", "host:port"},
+        {with("redis_sentinels = \"10.0.0.1:65536\"" + master), "general.redis_sentinels",
+         "host:port"},
+        {with("redis_sentinels = \"a:1,\"" + master), "general.redis_sentinels", "host:port"},
+        {with("redis_sentinels = \"fd00::7:26379\"" + master), "general.redis_sentinels",
+         "[::1]:26379"},
+        {with("redis_sentinels = \"a b:1\"" + master), "general.redis_sentinels", "host:port"},
+        {with("redis_sentinels = \"a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1,i:1\"" + master),
+         "general.redis_sentinels", "1 to 8"},
+        {with("redis_sentinels = \"a:26379\""), "general.redis_sentinel_master", "required"},
+        {with("redis_sentinels = \"a:26379\"\n redis_sentinel_master = \"my master\""),
+         "general.redis_sentinel_master", "A-Z"},
+        {with("redis_sentinel_master = \"m\""), "general.redis_sentinel_master",
+         "only meaningful with redis_sentinels"},
+        {with("redis_sentinels = \"a:26379\"" + master + "\n redis_host = \"redis\""),
+         "general.redis_host", "not both"},
+        {with("redis_sentinels = \"a:26379\"" + master + "\n redis_port = 6380"),
+         "general.redis_port", "not both"},
+        {with("redis_wait_replicas = 9"), "general.redis_wait_replicas", "between 0 and 8"},
+        {with("redis_sentinels = 26379"), "general.redis_sentinels", "expected a string"},
+    };
+    for (const auto& c : cases) {
+        const SettingError e = must_fail(c.text);
+        EXPECT_EQ(e.setting, c.setting) << c.text;
+        EXPECT_NE(e.message.find(c.fragment), std::string::npos) << c.text << " -> " << e.message;
+    }
+}

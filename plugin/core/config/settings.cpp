@@ -25,6 +25,7 @@ const IntRule kIntRules[] = {
     {"max_participants", &Settings::max_participants, 2, 16},
     {"redis_port", &Settings::redis_port, 1, 65535},
     {"redis_timeout_ms", &Settings::redis_timeout_ms, 100, 60000},
+    {"redis_wait_replicas", &Settings::redis_wait_replicas, 0, 8},
     {"key_ttl_hours", &Settings::key_ttl_hours, 1, 24 * 366},
     {"op_log_size", &Settings::op_log_size, 10, 100000},
     {"snapshot_every", &Settings::snapshot_every, 1, 100000},
@@ -78,7 +79,69 @@ bool is_language(const std::string& s) {
     return true;
 }
 
+bool is_sentinel_master_name(const std::string& s) {
+    if (s.empty() || s.size() > 64) {
+        return false;
+    }
+    for (char c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
+
+std::optional<std::vector<RedisEndpoint>> parse_endpoints(const std::string& text) {
+    std::vector<RedisEndpoint> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        std::string item =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!item.empty() && item.front() == ' ') {
+            item.erase(0, 1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.pop_back();
+        }
+        const auto colon = item.rfind(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == item.size() ||
+            item.size() - colon - 1 > 5 || out.size() == 8) {
+            return std::nullopt;
+        }
+        std::string host = item.substr(0, colon);
+        const std::string port = item.substr(colon + 1);
+        if (port.find_first_not_of("0123456789") != std::string::npos) {
+            return std::nullopt;
+        }
+        if (host.front() == '[') {
+            if (host.size() < 3 || host.back() != ']') {
+                return std::nullopt;
+            }
+            host = host.substr(1, host.size() - 2);
+        } else if (host.find(':') != std::string::npos) {
+            return std::nullopt;  // an IPv6 address without brackets: where does it end?
+        }
+        for (char c : host) {
+            if (c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == '/' || c == '@') {
+                return std::nullopt;
+            }
+        }
+        const int number = std::stoi(port);
+        if (host.size() > 253 || number < 1 || number > 65535) {
+            return std::nullopt;
+        }
+        out.push_back(RedisEndpoint{host, number});
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return out;
+}
 
 std::variant<Settings, SettingError> settings_from_config(const ConfigFile& file) {
     for (const auto& [group, settings] : file.groups) {
@@ -153,6 +216,42 @@ std::variant<Settings, SettingError> settings_from_config(const ConfigFile& file
         std::holds_alternative<SettingError>(r)) {
         return std::get<SettingError>(r);
     }
+    std::string sentinels;
+    if (auto r = take_string("redis_sentinels", sentinels, false);
+        std::holds_alternative<SettingError>(r)) {
+        return std::get<SettingError>(r);
+    }
+    if (auto r = take_string("redis_sentinel_master", out.redis_sentinel_master, false);
+        std::holds_alternative<SettingError>(r)) {
+        return std::get<SettingError>(r);
+    }
+    if (!sentinels.empty()) {
+        auto endpoints = parse_endpoints(sentinels);
+        if (!endpoints) {
+            return SettingError{full_name("redis_sentinels"),
+                                "expected 1 to 8 host:port separated by commas (IPv6 as "
+                                "[::1]:26379), got '" +
+                                    sentinels.substr(0, 200) + "'"};
+        }
+        out.redis_sentinels = std::move(*endpoints);
+        if (!is_sentinel_master_name(out.redis_sentinel_master)) {
+            return SettingError{full_name("redis_sentinel_master"),
+                                "required with redis_sentinels: the name the Sentinels monitor "
+                                "(1 to 64 of A-Z a-z 0-9 . _ -)"};
+        }
+        // One source of truth for where Redis is: a redis_host next to Sentinels would be
+        // silently ignored, so it is refused.
+        for (const char* direct : {"redis_host", "redis_port"}) {
+            if (file.find(kGroup, direct) != nullptr) {
+                return SettingError{
+                    full_name(direct),
+                    "set either redis_host/redis_port or redis_sentinels, not both"};
+            }
+        }
+    } else if (!out.redis_sentinel_master.empty()) {
+        return SettingError{full_name("redis_sentinel_master"),
+                            "only meaningful with redis_sentinels"};
+    }
     if (auto r = take_string("default_language", out.default_language, false);
         std::holds_alternative<SettingError>(r)) {
         return std::get<SettingError>(r);
@@ -226,6 +325,16 @@ JsonPtr Settings::to_json() const {
     json_object_set_new(obj.get(), "redis_port", json_integer(redis_port));
     json_object_set_new(obj.get(), "redis_password_file", json_string(redis_password_file.c_str()));
     json_object_set_new(obj.get(), "redis_timeout_ms", json_integer(redis_timeout_ms));
+    json_t* sentinels = json_array();
+    for (const auto& e : redis_sentinels) {
+        const bool v6 = e.host.find(':') != std::string::npos;
+        const std::string text = (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
+        json_array_append_new(sentinels, json_string(text.c_str()));
+    }
+    json_object_set_new(obj.get(), "redis_sentinels", sentinels);
+    json_object_set_new(obj.get(), "redis_sentinel_master",
+                        json_string(redis_sentinel_master.c_str()));
+    json_object_set_new(obj.get(), "redis_wait_replicas", json_integer(redis_wait_replicas));
     json_object_set_new(obj.get(), "key_ttl_hours", json_integer(key_ttl_hours));
     json_object_set_new(obj.get(), "op_log_size", json_integer(op_log_size));
     json_object_set_new(obj.get(), "snapshot_every", json_integer(snapshot_every));

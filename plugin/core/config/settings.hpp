@@ -4,13 +4,25 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "config/jcfg.hpp"
 #include "json_ptr.hpp"
 
 namespace interview::config {
+
+struct RedisEndpoint {
+    std::string host;
+    int port = 0;
+    bool operator==(const RedisEndpoint&) const = default;
+};
+
+/// "host:port,host:port" (an IPv6 host in brackets), at most 8; nullopt names no reason, the
+/// caller does.
+std::optional<std::vector<RedisEndpoint>> parse_endpoints(const std::string& text);
 
 struct Settings {
     // [general]
@@ -26,7 +38,12 @@ struct Settings {
     // The shared document and its store
     std::string redis_host = "127.0.0.1";
     int redis_port = 6379;
-    std::string redis_password_file;     ///< empty: no AUTH (secret kept in a file)
+    std::string redis_password_file;  ///< empty: no AUTH (secret kept in a file)
+    /// Redis Sentinels to ask where the master of `redis_sentinel_master` is (instead of
+    /// redis_host/redis_port); empty: talk to redis_host directly.
+    std::vector<RedisEndpoint> redis_sentinels;
+    std::string redis_sentinel_master;
+    int redis_wait_replicas = 0;         ///< a commit counts once this many replicas have it (WAIT)
     int redis_timeout_ms = 3000;         ///< a reply slower than this counts as Redis being down
     int key_ttl_hours = 24;              ///< keys expire this long after end + grace
     int op_log_size = 1000;              ///< committed operations kept for transforms and catch-up
