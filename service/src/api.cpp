@@ -15,7 +15,18 @@ using interview::access::format_rfc3339;
 
 namespace {
 
-enum class RouteKind { health, interviews, interview, me, cancel, revoke, final_code, verify };
+enum class RouteKind {
+    health,
+    interviews,
+    interview,
+    me,
+    cancel,
+    participants,
+    revoke,
+    reissue_token,
+    final_code,
+    verify
+};
 
 struct Route {
     RouteKind kind;
@@ -76,8 +87,14 @@ std::optional<Route> match(std::string_view path) {
     if (p.size() == 4 && p[3] == "final-code") {
         return Route{RouteKind::final_code, "GET, PUT, OPTIONS", id, {}};
     }
+    if (p.size() == 4 && p[3] == "participants") {
+        return Route{RouteKind::participants, "POST, OPTIONS", id, {}};
+    }
     if (p.size() == 6 && p[3] == "participants" && p[5] == "revoke") {
         return Route{RouteKind::revoke, "POST, OPTIONS", id, std::string(p[4])};
+    }
+    if (p.size() == 6 && p[3] == "participants" && p[5] == "token") {
+        return Route{RouteKind::reissue_token, "POST, OPTIONS", id, std::string(p[4])};
     }
     return std::nullopt;
 }
@@ -297,10 +314,25 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
         case RouteKind::cancel:
             require_key(req, config_.admin_key);
             return json_response(200, interview_details(service_, service_.cancel(route->id)));
+        case RouteKind::participants: {
+            require_key(req, config_.admin_key);
+            const JsonPtr body = parse_json_object(req.body);
+            const IssuedToken added =
+                service_.add_participant(route->id, parse_new_participant(body.get()));
+            HttpResponse resp = json_response(201, issued_token_details(service_, added));
+            // The new participant has no resource of its own: the interview is where it lives.
+            resp.headers.emplace_back("Location", "/v1/interviews/" + added.interview.id);
+            return resp;
+        }
         case RouteKind::revoke:
             require_key(req, config_.admin_key);
             return json_response(
                 200, interview_details(service_, service_.revoke(route->id, route->pid)));
+        case RouteKind::reissue_token:
+            require_key(req, config_.admin_key);
+            parse_empty_body(req.body);
+            return json_response(
+                200, issued_token_details(service_, service_.reissue_token(route->id, route->pid)));
         case RouteKind::final_code: {
             if (get) {
                 require_key(req, config_.admin_key);

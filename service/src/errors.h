@@ -28,4 +28,8 @@ inline ApiError unknown_interview() {
     return ApiError(404, "unknown_interview", "no interview with this id");
 }
 
+inline ApiError unknown_participant() {
+    return ApiError(404, "unknown_participant", "no participant with this id in the interview");
+}
+
 }  // namespace isvc

@@ -102,9 +102,78 @@ Interview InterviewService::cancel(std::string_view id) {
 Interview InterviewService::revoke(std::string_view id, std::string_view participant_id) {
     get(id);  // 404 unknown_interview takes precedence over unknown_participant
     if (!is_url_safe_id(participant_id) || !store_.revoke(id, participant_id)) {
-        throw ApiError(404, "unknown_participant", "no participant with this id in the interview");
+        throw unknown_participant();
     }
     return get(id);
+}
+
+void InterviewService::check_participants_changeable(const Interview& iv) const {
+    switch (status(iv)) {
+        case Status::cancelled:
+            throw ApiError(409, "interview_cancelled",
+                           "the participants of a cancelled interview cannot be changed");
+        case Status::ended:
+            throw ApiError(409, "interview_ended",
+                           "the participants of an interview that has ended cannot be changed");
+        case Status::scheduled:
+        case Status::open:
+            break;
+    }
+}
+
+IssuedToken InterviewService::add_participant(std::string_view id, const NewParticipant& req) {
+    if (req.role == Role::applicant) {
+        // parse_new_participant refuses it already; kept here so no caller can break the
+        // one-applicant rule.
+        throw invalid_field("role", "an interview has exactly one applicant");
+    }
+    if (!is_url_safe_id(id)) {
+        throw unknown_interview();
+    }
+    IssuedToken out;
+    out.participant_id = new_id();
+    out.token = new_token();
+    const Participant p{out.participant_id, req.name, req.role, false};
+    const auto change =
+        store_.add_participant(id, p, sha256_hex(out.token), [&](const Interview& iv) {
+            check_participants_changeable(iv);
+            // Revoked participants count: they stay in the details, and counting them keeps the
+            // list bounded however often someone is revoked and replaced.
+            if (iv.participants.size() >= static_cast<std::size_t>(kMaxParticipants)) {
+                throw ApiError(409, "too_many_participants",
+                               "an interview has at most " + std::to_string(kMaxParticipants) +
+                                   " participants, revoked ones included");
+            }
+        });
+    if (change.outcome != ParticipantChange::Outcome::changed) {
+        throw unknown_interview();
+    }
+    out.interview = change.interview;
+    return out;
+}
+
+IssuedToken InterviewService::reissue_token(std::string_view id, std::string_view participant_id) {
+    if (!is_url_safe_id(id)) {
+        throw unknown_interview();
+    }
+    IssuedToken out;
+    out.participant_id = participant_id;
+    out.token = new_token();
+    // An invalid pid is simply unknown; the store still reports an unknown interview first.
+    const std::string_view lookup = is_url_safe_id(participant_id) ? participant_id : "";
+    const auto change =
+        store_.replace_token(id, lookup, sha256_hex(out.token),
+                             [&](const Interview& iv) { check_participants_changeable(iv); });
+    switch (change.outcome) {
+        case ParticipantChange::Outcome::unknown_interview:
+            throw unknown_interview();
+        case ParticipantChange::Outcome::unknown_participant:
+            throw unknown_participant();
+        case ParticipantChange::Outcome::changed:
+            break;
+    }
+    out.interview = change.interview;
+    return out;
 }
 
 FinalCode InterviewService::put_final_code(std::string_view id, FinalCode code) {

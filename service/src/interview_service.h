@@ -19,6 +19,14 @@ struct CreatedInterview {
     std::vector<std::string> tokens;  // tokens[i] belongs to interview.participants[i]
 };
 
+// An interview after one participant was given a new join token (added, or its token
+// reissued). The token is shown in this answer only.
+struct IssuedToken {
+    Interview interview;
+    std::string participant_id;
+    std::string token;
+};
+
 // Who a valid token lets in, and where.
 struct Access {
     Interview interview;
@@ -48,6 +56,14 @@ class InterviewService {
     Interview reschedule(std::string_view id, const InterviewPatch& patch);
     Interview cancel(std::string_view id);
     Interview revoke(std::string_view id, std::string_view participant_id);
+    // Adds a recruiter or observer with a new join token: 404 unknown_interview,
+    // 409 interview_cancelled, 409 interview_ended, 409 too_many_participants (revoked ones
+    // count), 400 invalid_field for an applicant.
+    IssuedToken add_participant(std::string_view id, const NewParticipant& req);
+    // Gives a participant a new join token; the old one is unknown from then on, and a revoked
+    // participant is revoked no more: 404 unknown_interview, 404 unknown_participant,
+    // 409 interview_cancelled, 409 interview_ended.
+    IssuedToken reissue_token(std::string_view id, std::string_view participant_id);
     // Returns what was stored (with its updated_at).
     FinalCode put_final_code(std::string_view id, FinalCode code);
     FinalCode get_final_code(std::string_view id);
@@ -69,6 +85,9 @@ class InterviewService {
 
   private:
     void check_start(std::int64_t start, const char* field) const;
+    // Throws 409 interview_cancelled / interview_ended: who may take part is settled once the
+    // interview can no longer happen.
+    void check_participants_changeable(const Interview& iv) const;
 
     Store& store_;
     const Clock& clock_;

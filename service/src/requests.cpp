@@ -221,6 +221,35 @@ InterviewPatch parse_patch(const json_t* body) {
     return p;
 }
 
+NewParticipant parse_new_participant(const json_t* body) {
+    reject_unknown(body, {"role", "name"}, "");
+    NewParticipant n;
+    const json_t* role = json_object_get(body, "role");
+    if (role == nullptr) {
+        throw invalid_field("role", "is required");
+    }
+    const auto parsed = interview::access::parse_role(string_value(role, "role"));
+    if (!parsed) {
+        throw invalid_field("role", "must be \"recruiter\" or \"observer\"");
+    }
+    if (*parsed == Role::applicant) {
+        throw invalid_field("role",
+                            "an interview has exactly one applicant, named when it was scheduled; "
+                            "to give the applicant a new join link, issue a new token");
+    }
+    n.role = *parsed;
+    n.name = text_field(body, "name", "name", kMaxNameChars);
+    return n;
+}
+
+void parse_empty_body(std::string_view body) {
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        return;
+    }
+    const JsonPtr obj = parse_json_object(body);
+    reject_unknown(obj.get(), {}, "");
+}
+
 VerifyRequest parse_verify(const json_t* body) {
     reject_unknown(body, {"interview_id", "token"}, "");
     VerifyRequest r;

@@ -28,6 +28,13 @@ struct NewInterview {
     std::vector<std::string> observers;
 };
 
+// POST /v1/interviews/{id}/participants. Only a recruiter or an observer: an interview has
+// exactly one applicant, named at scheduling.
+struct NewParticipant {
+    Role role = Role::recruiter;
+    std::string name;
+};
+
 struct VerifyRequest {
     std::string interview_id;
     std::string token;
@@ -39,6 +46,11 @@ JsonPtr parse_json_object(std::string_view body);
 
 NewInterview parse_new_interview(const json_t* body);
 InterviewPatch parse_patch(const json_t* body);
+NewParticipant parse_new_participant(const json_t* body);
+// For endpoints that take no parameters in the body: an empty body (or only whitespace) or an
+// empty JSON object `{}`; anything else is refused like any other bad body, so a client that
+// thinks it is sending options learns that they are not read.
+void parse_empty_body(std::string_view body);
 VerifyRequest parse_verify(const json_t* body);
 FinalCode parse_final_code(const json_t* body);
 

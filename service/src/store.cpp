@@ -42,6 +42,19 @@ Participant read_participant(const Statement& st, int first_col) {
     return p;
 }
 
+// The stored order of the roles: applicant, recruiters, observers.
+std::int64_t rank_of(Role role) {
+    switch (role) {
+        case Role::applicant:
+            return 0;
+        case Role::recruiter:
+            return 1;
+        case Role::observer:
+            return 2;
+    }
+    return 2;
+}
+
 }  // namespace
 
 Store::Store(const std::string& path) : db_(path) {
@@ -217,6 +230,81 @@ bool Store::revoke(std::string_view id, std::string_view pid) {
         .bind(2, id)
         .run();
     return db_.changes() > 0;
+}
+
+ParticipantChange Store::add_participant(std::string_view id, const Participant& p,
+                                         std::string_view token_hash,
+                                         const ParticipantChangeCheck& check) {
+    std::lock_guard lock(mutex_);
+    Transaction tx(db_);
+    ParticipantChange out;
+    auto before = get_locked(id);
+    if (!before) {
+        return out;
+    }
+    check(*before);
+    // The role's rank orders the roles (the CASE below and rank_of agree); within a role,
+    // participants keep their order of addition. Positions are not unique in the schema, so
+    // moving the later ones down by one in a single UPDATE never collides.
+    Statement next = db_.prepare(
+        "SELECT COALESCE(MAX(position), -1) + 1 FROM participants WHERE interview_id = ?1 AND"
+        " CASE role WHEN 'applicant' THEN 0 WHEN 'recruiter' THEN 1 ELSE 2 END <= ?2");
+    next.bind(1, id).bind(2, rank_of(p.role));
+    next.step();
+    const std::int64_t position = next.column_int(0);
+    db_.prepare(
+           "UPDATE participants SET position = position + 1"
+           " WHERE interview_id = ?1 AND position >= ?2")
+        .bind(1, id)
+        .bind(2, position)
+        .run();
+    db_.prepare(
+           "INSERT INTO participants (id, interview_id, position, name, role, token_sha256, "
+           "revoked)"
+           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, p.id)
+        .bind(2, id)
+        .bind(3, position)
+        .bind(4, p.name)
+        .bind(5, interview::access::role_name(p.role))
+        .bind(6, token_hash)
+        .bind(7, std::int64_t{p.revoked ? 1 : 0})
+        .run();
+    out.interview = get_locked(id).value();  // present: read in this transaction
+    tx.commit();
+    out.outcome = ParticipantChange::Outcome::changed;
+    return out;
+}
+
+ParticipantChange Store::replace_token(std::string_view id, std::string_view pid,
+                                       std::string_view token_hash,
+                                       const ParticipantChangeCheck& check) {
+    std::lock_guard lock(mutex_);
+    Transaction tx(db_);
+    ParticipantChange out;
+    auto before = get_locked(id);
+    if (!before) {
+        return out;
+    }
+    Statement member =
+        db_.prepare("SELECT 1 FROM participants WHERE id = ?1 AND interview_id = ?2");
+    member.bind(1, pid).bind(2, id);
+    if (!member.step()) {
+        out.outcome = ParticipantChange::Outcome::unknown_participant;
+        return out;
+    }
+    check(*before);
+    db_.prepare(
+           "UPDATE participants SET token_sha256 = ?3, revoked = 0"
+           " WHERE id = ?1 AND interview_id = ?2")
+        .bind(1, pid)
+        .bind(2, id)
+        .bind(3, token_hash)
+        .run();
+    out.interview = get_locked(id).value();  // present: read in this transaction
+    tx.commit();
+    out.outcome = ParticipantChange::Outcome::changed;
+    return out;
 }
 
 Store::PutCodeResult Store::put_final_code(std::string_view id, const FinalCode& code) {

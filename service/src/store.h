@@ -7,6 +7,7 @@
 #include "sqlite.h"
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,6 +50,19 @@ struct TokenOwner {
     Participant participant;
 };
 
+// Called inside a write transaction with the interview as stored, before a participant change;
+// it refuses the change by throwing, which rolls the transaction back. This way a rule that
+// depends on the stored state (status, participant count) is decided on the same state the
+// change is applied to, with no window for a concurrent reschedule or cancel in between.
+using ParticipantChangeCheck = std::function<void(const Interview&)>;
+
+// The outcome of a participant change; `interview` is the state after it, when it happened.
+struct ParticipantChange {
+    enum class Outcome { changed, unknown_interview, unknown_participant };
+    Outcome outcome = Outcome::unknown_interview;
+    Interview interview;
+};
+
 struct InterviewPatch {
     std::optional<std::string> title;
     std::optional<std::int64_t> start;
@@ -79,6 +93,20 @@ class Store {
     bool cancel(std::string_view id);
     // Idempotent; false if `pid` is not a participant of interview `id`.
     bool revoke(std::string_view id, std::string_view pid);
+
+    // Adds participant `p` with its token hash to interview `id`, in one transaction after
+    // `check` accepted the stored interview. It takes the position after the last participant
+    // of its role and the ones after it move down one, so the stored order stays applicant,
+    // recruiters, observers, each in order of addition.
+    ParticipantChange add_participant(std::string_view id, const Participant& p,
+                                      std::string_view token_hash,
+                                      const ParticipantChangeCheck& check);
+    // Replaces the token hash of participant `pid` of interview `id` and clears its revoked
+    // flag, in one transaction after `check` accepted the stored interview. The old hash is
+    // gone from the database at commit, so the old token is unknown from then on.
+    ParticipantChange replace_token(std::string_view id, std::string_view pid,
+                                    std::string_view token_hash,
+                                    const ParticipantChangeCheck& check);
 
     enum class PutCodeResult { stored, stale, not_found };
     // Keeps the highest revision: a lower one is stale; an equal one is accepted only when it is

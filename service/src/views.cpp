@@ -31,18 +31,21 @@ JsonPtr participant_json(const Participant& p) {
 
 namespace {
 
-JsonPtr details_with(const InterviewService& svc, const Interview& iv,
-                     const std::vector<std::string>* tokens) {
+// `token_of(i)` is the token to show for participant i, or null to show none.
+template <typename TokenOf>
+JsonPtr details_with(const InterviewService& svc, const Interview& iv, bool with_revoked,
+                     TokenOf token_of) {
     JsonPtr j = interview_summary(svc, iv);
     set_int(j.get(), "duration_minutes", iv.duration_minutes);
     set_str(j.get(), "created_at", format_rfc3339(iv.created_at));
     json_t* arr = json_array();
     for (std::size_t i = 0; i < iv.participants.size(); ++i) {
         JsonPtr p = participant_json(iv.participants[i]);
-        if (tokens != nullptr) {
-            set_str(p.get(), "token", (*tokens)[i]);
-        } else {
+        if (with_revoked) {
             set_bool(p.get(), "revoked", iv.participants[i].revoked);
+        }
+        if (const std::string* token = token_of(i)) {
+            set_str(p.get(), "token", *token);
         }
         json_array_append_new(arr, p.release());
     }
@@ -53,11 +56,21 @@ JsonPtr details_with(const InterviewService& svc, const Interview& iv,
 }  // namespace
 
 JsonPtr interview_details(const InterviewService& svc, const Interview& iv) {
-    return details_with(svc, iv, nullptr);
+    return details_with(svc, iv, true, [](std::size_t) -> const std::string* { return nullptr; });
 }
 
 JsonPtr created_interview(const InterviewService& svc, const CreatedInterview& created) {
-    return details_with(svc, created.interview, &created.tokens);
+    // At creation nobody is revoked yet, so the flag is left out (the documented shape).
+    return details_with(svc, created.interview, false,
+                        [&](std::size_t i) { return &created.tokens.at(i); });
+}
+
+JsonPtr issued_token_details(const InterviewService& svc, const IssuedToken& issued) {
+    // The usual details, so the caller sees everyone's revoked flag, plus the one new token.
+    const auto& ps = issued.interview.participants;
+    return details_with(svc, issued.interview, true, [&](std::size_t i) -> const std::string* {
+        return ps[i].id == issued.participant_id ? &issued.token : nullptr;
+    });
 }
 
 JsonPtr access_json(const InterviewService& svc, const Access& access) {

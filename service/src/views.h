@@ -16,6 +16,8 @@ JsonPtr interview_summary(const InterviewService& svc, const Interview& iv);
 JsonPtr interview_details(const InterviewService& svc, const Interview& iv);
 // details, but each participant carries its token instead of the revoked flag (shown once)
 JsonPtr created_interview(const InterviewService& svc, const CreatedInterview& created);
+// details, where the one participant that was just given a token also carries it (shown once)
+JsonPtr issued_token_details(const InterviewService& svc, const IssuedToken& issued);
 // {"id","name","role"}
 JsonPtr participant_json(const Participant& p);
 // {"interview": summary, "participant": {...}, "server_time"}

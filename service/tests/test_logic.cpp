@@ -60,6 +60,29 @@ TEST(Requests, NewInterviewKeepsOrderAndValues) {
     EXPECT_TRUE(n.observers.empty());
 }
 
+TEST(Requests, NewParticipantIsARecruiterOrAnObserver) {
+    auto parse = [](const char* text) {
+        JsonPtr body = parse_json_object(text);
+        return parse_new_participant(body.get());
+    };
+    const NewParticipant r = parse(R"({"role":"recruiter","name":"Barbara"})");
+    EXPECT_EQ(r.role, Role::recruiter);
+    EXPECT_EQ(r.name, "Barbara");
+    EXPECT_EQ(parse(R"({"name":"Ken","role":"observer"})").role, Role::observer);
+    EXPECT_EQ(error_code_of([&] { parse(R"({"role":"applicant","name":"Eve"})"); }),
+              "invalid_field");
+    EXPECT_EQ(error_code_of([&] { parse(R"({"role":"","name":"Eve"})"); }), "invalid_field");
+}
+
+TEST(Requests, EmptyBody) {
+    EXPECT_NO_THROW(parse_empty_body(""));
+    EXPECT_NO_THROW(parse_empty_body(" \n"));
+    EXPECT_NO_THROW(parse_empty_body("{}"));
+    EXPECT_EQ(error_code_of([] { parse_empty_body(R"({"a":1})"); }), "invalid_field");
+    EXPECT_EQ(error_code_of([] { parse_empty_body("[]"); }), "invalid_field");
+    EXPECT_EQ(error_code_of([] { parse_empty_body("x"); }), "malformed_json");
+}
+
 class ServiceLogic : public ::testing::Test {
   protected:
     ManualClock clock{test::test_now()};
@@ -104,6 +127,35 @@ TEST_F(ServiceLogic, AuthorizeAndStatus) {
     EXPECT_EQ(error_code_of([&] { svc.authorize(c.interview.id, c.tokens[0]); }), "token_revoked");
     svc.cancel(c.interview.id);
     EXPECT_EQ(svc.status(svc.authorize(c.interview.id, c.tokens[1]).interview), Status::cancelled);
+}
+
+TEST_F(ServiceLogic, AddParticipantNeverAddsASecondApplicant) {
+    const CreatedInterview c = svc.create(request(clock.now() + 3600));
+    EXPECT_EQ(error_code_of([&] {
+                  svc.add_participant(c.interview.id, NewParticipant{Role::applicant, "Eve"});
+              }),
+              "invalid_field");
+    EXPECT_EQ(svc.get(c.interview.id).participants.size(), 2u);
+    const IssuedToken added =
+        svc.add_participant(c.interview.id, NewParticipant{Role::observer, "Ken"});
+    EXPECT_EQ(svc.authorize(c.interview.id, added.token).participant.id, added.participant_id);
+    EXPECT_EQ(added.interview.participants.size(), 3u);
+}
+
+TEST_F(ServiceLogic, ReissueReplacesTheToken) {
+    const CreatedInterview c = svc.create(request(clock.now() + 3600));
+    const std::string pid = c.interview.participants[0].id;
+    const IssuedToken issued = svc.reissue_token(c.interview.id, pid);
+    EXPECT_EQ(issued.participant_id, pid);
+    EXPECT_EQ(svc.authorize(c.interview.id, issued.token).participant.role, Role::applicant);
+    EXPECT_EQ(error_code_of([&] { svc.authorize(c.interview.id, c.tokens[0]); }), "invalid_token");
+    EXPECT_EQ(error_code_of([&] { svc.reissue_token(c.interview.id, "no/such"); }),
+              "unknown_participant");
+    EXPECT_EQ(error_code_of([&] { svc.reissue_token("no/such", pid); }), "unknown_interview");
+    // The end is the first second the interview has ended.
+    clock.set(c.interview.start + 60 * 60);
+    EXPECT_EQ(error_code_of([&] { svc.reissue_token(c.interview.id, pid); }), "interview_ended");
+    EXPECT_EQ(svc.authorize(c.interview.id, issued.token).participant.id, pid);
 }
 
 TEST_F(ServiceLogic, StoredHashesNotTokens) {

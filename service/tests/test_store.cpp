@@ -66,6 +66,99 @@ TEST(Store, FindsTokenByHash) {
     EXPECT_FALSE(store.revoke("other", iv.participants[1].id));
 }
 
+std::string roles_and_names(const Interview& iv) {
+    std::string out;
+    for (const auto& p : iv.participants) {
+        out += std::string(out.empty() ? "" : ",") + interview::access::role_name(p.role) + ":" +
+               p.name;
+    }
+    return out;
+}
+
+TEST(Store, AddedParticipantsKeepTheRoleOrder) {
+    Store store(":memory:");
+    Interview iv = sample();
+    store.create(iv, {sha256_hex("a"), sha256_hex("b")});
+    int checks = 0;
+    const auto count = [&](const Interview&) { ++checks; };
+    auto add = [&](const std::string& name, Role role, const std::string& token) {
+        return store.add_participant(iv.id, Participant{new_id(), name, role, false},
+                                     sha256_hex(token), count);
+    };
+    auto r = add("O1", Role::observer, "o1");
+    EXPECT_EQ(r.outcome, ParticipantChange::Outcome::changed);
+    EXPECT_EQ(roles_and_names(r.interview), "applicant:Ada,recruiter:Grace,observer:O1");
+    add("R2", Role::recruiter, "r2");
+    add("O2", Role::observer, "o2");
+    r = add("R3", Role::recruiter, "r3");
+    const std::string expected =
+        "applicant:Ada,recruiter:Grace,recruiter:R2,recruiter:R3,observer:O1,observer:O2";
+    EXPECT_EQ(roles_and_names(r.interview), expected);
+    EXPECT_EQ(roles_and_names(*store.get(iv.id)), expected);
+    EXPECT_EQ(checks, 4);
+    EXPECT_EQ(store.find_token(sha256_hex("r3"))->participant.name, "R3");
+    // An unknown interview: nothing is asked, nothing is written.
+    EXPECT_EQ(store
+                  .add_participant("missing", Participant{new_id(), "Y", Role::observer, false},
+                                   sha256_hex("y"), count)
+                  .outcome,
+              ParticipantChange::Outcome::unknown_interview);
+    EXPECT_EQ(checks, 4);
+    EXPECT_FALSE(store.find_token(sha256_hex("y")));
+}
+
+TEST(Store, RefusedParticipantChangeWritesNothing) {
+    Store store(":memory:");
+    Interview iv = sample();
+    store.create(iv, {sha256_hex("a"), sha256_hex("b")});
+    const auto refuse = [](const Interview& seen) {
+        EXPECT_EQ(seen.participants.size(), 2u);  // the stored state, before the change
+        throw std::runtime_error("refused");
+    };
+    EXPECT_THROW(store.add_participant(iv.id, Participant{new_id(), "O", Role::observer, false},
+                                       sha256_hex("o"), refuse),
+                 std::runtime_error);
+    EXPECT_THROW(store.replace_token(iv.id, iv.participants[0].id, sha256_hex("new"), refuse),
+                 std::runtime_error);
+    EXPECT_EQ(store.get(iv.id)->participants.size(), 2u);
+    EXPECT_FALSE(store.find_token(sha256_hex("o")));
+    EXPECT_FALSE(store.find_token(sha256_hex("new")));
+    EXPECT_TRUE(store.find_token(sha256_hex("a")));
+    // The store is usable afterwards: the transaction was rolled back, not left open.
+    EXPECT_EQ(
+        store
+            .replace_token(iv.id, iv.participants[0].id, sha256_hex("new"), [](const Interview&) {})
+            .outcome,
+        ParticipantChange::Outcome::changed);
+}
+
+TEST(Store, ReplaceTokenSwapsTheHashAndUnrevokes) {
+    Store store(":memory:");
+    Interview iv = sample();
+    Interview other = sample("Other");
+    store.create(iv, {sha256_hex("a"), sha256_hex("b")});
+    store.create(other, {sha256_hex("c"), sha256_hex("d")});
+    const auto accept = [](const Interview&) {};
+    ASSERT_TRUE(store.revoke(iv.id, iv.participants[1].id));
+    auto r = store.replace_token(iv.id, iv.participants[1].id, sha256_hex("b2"), accept);
+    EXPECT_EQ(r.outcome, ParticipantChange::Outcome::changed);
+    EXPECT_FALSE(r.interview.participants[1].revoked);
+    EXPECT_FALSE(store.find_token(sha256_hex("b")));
+    auto owner = store.find_token(sha256_hex("b2"));
+    ASSERT_TRUE(owner);
+    EXPECT_EQ(owner->participant.id, iv.participants[1].id);
+    EXPECT_FALSE(owner->participant.revoked);
+    EXPECT_EQ(
+        store.replace_token("missing", iv.participants[1].id, sha256_hex("z"), accept).outcome,
+        ParticipantChange::Outcome::unknown_interview);
+    EXPECT_EQ(store.replace_token(iv.id, other.participants[0].id, sha256_hex("z"), accept).outcome,
+              ParticipantChange::Outcome::unknown_participant);
+    EXPECT_EQ(store.replace_token(iv.id, "", sha256_hex("z"), accept).outcome,
+              ParticipantChange::Outcome::unknown_participant);
+    EXPECT_FALSE(store.find_token(sha256_hex("z")));
+    EXPECT_TRUE(store.find_token(sha256_hex("c")));  // the other interview is untouched
+}
+
 TEST(Store, UpdateCancelAndRefuseChangesAfterCancel) {
     Store store(":memory:");
     Interview iv = sample();
