@@ -92,6 +92,11 @@ json_t* Runtime::handle_admin_message(json_t* message) {
         JsonPtr info = protocol::admin_info(settings_, stats);
         json_object_set_new(info.get(), "redis_up", json_boolean(hub_->redis_up()));
         json_object_set_new(info.get(), "documents", relay_stats_json(hub_->relay_stats()));
+        json_object_set_new(
+            info.get(), "rechecks",
+            json_pack("{s:I, s:I, s:I}", "checked", static_cast<json_int_t>(rechecks_.load()),
+                      "unanswered", static_cast<json_int_t>(rechecks_unanswered_.load()), "removed",
+                      static_cast<json_int_t>(recheck_removals_.load())));
         return info.release();
     }
     if (std::holds_alternative<protocol::AdminListInterviews>(request)) {
@@ -117,16 +122,9 @@ json_t* Runtime::handle_admin_message(json_t* message) {
                                           "no such participant in a room live on this Janus"})
                 .release();
         }
-        const auto member = session->membership();
         IV_LOG(LOG_INFO, "admin kicked participant %s from interview %s",
                kick->participant_id.c_str(), kick->interview_id.c_str());
-        if (member) {
-            const auto event = protocol::room_event("kicked", kick->interview_id,
-                                                    &member->participant, "kicked_by_admin");
-            push_event(*session, "", event.get());
-        }
-        leave_room(session, "kicked", "");
-        gateway_->close_pc(session->handle());
+        remove_member(session, "kicked_by_admin");
         return json_pack("{s:s, s:s}", "interview", "kicked", "participant_id",
                          kick->participant_id.c_str());
     }

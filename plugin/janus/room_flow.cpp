@@ -33,32 +33,40 @@ void Runtime::start_join(const SessionPtr& session, const std::string& transacti
         finish_join(session, transaction, request, *cached);
         return;
     }
+    verify_with_service(request.interview_id, request.token,
+                        [this, session, transaction, request](Verdict verdict) {
+                            tasks_.push([this, session, transaction, request, verdict] {
+                                finish_join(session, transaction, request, verdict);
+                            });
+                        });
+}
+
+void Runtime::verify_with_service(const std::string& interview_id, const std::string& token,
+                                  std::function<void(Verdict)> done) {
     JsonPtr body(json_object());
-    json_object_set_new(body.get(), "interview_id", json_string(request.interview_id.c_str()));
-    json_object_set_new(body.get(), "token", json_string(request.token.c_str()));
+    json_object_set_new(body.get(), "interview_id", json_string(interview_id.c_str()));
+    json_object_set_new(body.get(), "token", json_string(token.c_str()));
     service_->send(
         "POST", "/v1/verify", dump_compact(body.get()),
-        [this, session, transaction, request](adapters::HttpResponse response) {
-            std::variant<access::Verification, ApiError> verdict =
-                ApiError{ErrorCode::service_unavailable,
-                         "the interview service could not be reached; try again shortly"};
+        [this, interview_id, token, done](adapters::HttpResponse response) {
+            Verdict verdict = ApiError{ErrorCode::service_unavailable,
+                                       "the interview service could not be reached; try again "
+                                       "shortly"};
             if (response.status == 0) {
                 // Fail closed. The error text is curl's: it names no token.
                 IV_LOG(LOG_WARN, "interview service unreachable: %s", response.error.c_str());
             } else {
-                verdict = access::parse_verify_response(response.status, response.body,
-                                                        request.interview_id);
+                verdict =
+                    access::parse_verify_response(response.status, response.body, interview_id);
                 if (auto* v = std::get_if<access::Verification>(&verdict)) {
                     std::lock_guard lock(rooms_mutex_);
-                    verified_.put(request.interview_id, request.token, *v, now());
+                    verified_.put(interview_id, token, *v, now());
                 } else if (std::get<ApiError>(verdict).code == ErrorCode::service_unavailable) {
                     IV_LOG(LOG_WARN, "interview service answered HTTP %ld to a verify",
                            response.status);
                 }
             }
-            tasks_.push([this, session, transaction, request, verdict] {
-                finish_join(session, transaction, request, verdict);
-            });
+            done(std::move(verdict));
         });
 }
 
@@ -99,7 +107,7 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
         return;
     }
     const auto& joined = std::get<room::Joined>(result);
-    session->set_membership(Membership{v.interview_id, v.participant});
+    session->set_membership(Membership{v.interview_id, v.participant, request.token});
     IV_LOG(LOG_INFO, "participant %s (%s) joined interview %s", v.participant.id.c_str(),
            access::role_name(v.participant.role), v.interview_id.c_str());
 
@@ -185,6 +193,65 @@ void Runtime::close_due_rooms() {
         }
         notify(nullptr, event.get());
     }
+}
+
+void Runtime::recheck_members() {
+    std::vector<room::SessionKey> keys;
+    {
+        std::lock_guard lock(rooms_mutex_);
+        for (const auto& [id, room] : rooms_.rooms()) {
+            for (const room::Member& m : room.members) {
+                keys.push_back(m.session);
+            }
+        }
+    }
+    for (const room::SessionKey key : keys) {
+        const auto session = find(key);
+        const auto member = session ? session->membership() : std::nullopt;
+        if (!member) {
+            continue;
+        }
+        ++rechecks_;
+        verify_with_service(
+            member->interview_id, member->token, [this, key, member = *member](Verdict verdict) {
+                const auto reason = access::recheck_verdict(verdict, member.participant.id);
+                if (!reason) {
+                    if (std::holds_alternative<ApiError>(verdict)) {
+                        ++rechecks_unanswered_;  // kept: the service could not say
+                    }
+                    return;
+                }
+                {
+                    // Not even a cached answer may let this token in again.
+                    std::lock_guard lock(rooms_mutex_);
+                    verified_.forget(member.interview_id, member.token);
+                }
+                tasks_.push([this, key, member, reason] {
+                    const auto session = find(key);
+                    const auto now_member = session ? session->membership() : std::nullopt;
+                    // Still the same admission (not left, not joined again with a new token)?
+                    if (!now_member || now_member->token != member.token ||
+                        now_member->interview_id != member.interview_id) {
+                        return;
+                    }
+                    IV_LOG(LOG_INFO, "participant %s removed from interview %s: %s",
+                           member.participant.id.c_str(), member.interview_id.c_str(),
+                           protocol::error_name(*reason));
+                    ++recheck_removals_;
+                    remove_member(session, protocol::error_name(*reason));
+                });
+            });
+    }
+}
+
+void Runtime::remove_member(const SessionPtr& session, const char* reason) {
+    if (const auto member = session->membership()) {
+        const auto event =
+            protocol::room_event("kicked", member->interview_id, &member->participant, reason);
+        push_event(*session, "", event.get());
+    }
+    leave_room(session, "kicked", "");
+    gateway_->close_pc(session->handle());
 }
 
 void Runtime::end_room(const std::string& interview_id, const char* reason) {

@@ -4,6 +4,7 @@
 // themselves are made by the Janus-free core (access policy, room registry, protocol).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -90,6 +91,17 @@ class Runtime {
                      const std::variant<access::Verification, protocol::ApiError>& verdict);
     void leave_room(const SessionPtr& session, const char* reason, const std::string& transaction);
     void close_due_rooms();
+    /// Verifies the token of everyone in a room again (every `recheck_seconds`) and removes
+    /// those whose token the service now refuses (revoked, replaced).
+    void recheck_members();
+    /// Tells the participant why (`kicked` with `reason`), takes it out of the room and closes
+    /// its PeerConnection.
+    void remove_member(const SessionPtr& session, const char* reason);
+    using Verdict = std::variant<access::Verification, protocol::ApiError>;
+    /// POST /v1/verify; `done` runs on the HTTP client's thread. A positive answer is cached;
+    /// an unreachable service is `service_unavailable` (fail closed).
+    void verify_with_service(const std::string& interview_id, const std::string& token,
+                             std::function<void(Verdict)> done);
     void end_room(const std::string& interview_id, const char* reason);
     void hand_over_final_code(const std::string& interview_id, const char* reason);
 
@@ -136,6 +148,11 @@ class Runtime {
     std::mutex rooms_mutex_;
     room::Registry rooms_;          // guarded by rooms_mutex_
     access::VerifyCache verified_;  // guarded by rooms_mutex_
+
+    std::chrono::steady_clock::time_point next_recheck_;  // worker thread only
+    std::atomic<std::uint64_t> rechecks_{0};              // tokens checked again
+    std::atomic<std::uint64_t> rechecks_unanswered_{0};   // ... with no definitive answer
+    std::atomic<std::uint64_t> recheck_removals_{0};      // members removed after a refusal
 
     std::mutex media_rooms_mutex_;
     std::unordered_map<std::string, std::shared_ptr<LiveMediaRoom>> media_rooms_;

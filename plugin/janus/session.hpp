@@ -22,6 +22,7 @@ struct LiveMediaRoom;
 struct Membership {
     std::string interview_id;
     access::Participant participant;
+    std::string token;  ///< the join token it was admitted with, to check again; never logged
 };
 
 class Session {

@@ -296,3 +296,36 @@ TEST(VerifyCache, ZeroLifetimeCachesNothingAndSizeIsBounded) {
         EXPECT_LE(small.size(), 8u);
     }
 }
+
+TEST(VerifyCache, ForgetsOneTokenOnly) {
+    VerifyCache cache(30);
+    cache.put("iv1", "token-aaaaaaaaaaaaaaaa", verification(100, 200), 1000);
+    cache.put("iv1", "token-bbbbbbbbbbbbbbbb", verification(100, 200), 1000);
+    cache.forget("iv1", "token-aaaaaaaaaaaaaaaa");
+    EXPECT_EQ(cache.find("iv1", "token-aaaaaaaaaaaaaaaa", 1000), nullptr);
+    EXPECT_NE(cache.find("iv1", "token-bbbbbbbbbbbbbbbb", 1000), nullptr);
+    cache.forget("iv2", "token-bbbbbbbbbbbbbbbb");  // another interview's: nothing to forget
+    EXPECT_NE(cache.find("iv1", "token-bbbbbbbbbbbbbbbb", 1000), nullptr);
+}
+
+TEST(Recheck, OnlyTheServicesWordOnTheTokenEndsAMembership) {
+    using interview::protocol::ApiError;
+    const auto verdict = [](const std::variant<Verification, ApiError>& answer) {
+        return recheck_verdict(answer, "p1");
+    };
+    EXPECT_EQ(verdict(verification(100, 200)), std::nullopt);  // still p1: stays
+    auto other = verification(100, 200);
+    other.participant.id = "p2";
+    EXPECT_EQ(verdict(other), ErrorCode::invalid_token);  // the token names someone else now
+    // The interview's state is the join window's business, not the recheck's.
+    EXPECT_EQ(verdict(verification(100, 200, "cancelled")), std::nullopt);
+    for (ErrorCode gone :
+         {ErrorCode::invalid_token, ErrorCode::token_revoked, ErrorCode::token_other_interview}) {
+        EXPECT_EQ(verdict(ApiError{gone, "m"}), gone);
+    }
+    // An unreachable, failing or rate-limiting service keeps everyone where they are.
+    for (ErrorCode unsure : {ErrorCode::service_unavailable, ErrorCode::unknown_interview,
+                             ErrorCode::internal_error}) {
+        EXPECT_EQ(verdict(ApiError{unsure, "m"}), std::nullopt);
+    }
+}

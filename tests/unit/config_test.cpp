@@ -164,6 +164,8 @@ TEST(Settings, EveryBadSettingIsNamed) {
         {with("video_codec = 8"), "general.video_codec", "expected a string"},
         {with("video_bitrate_cap = 1000"), "general.video_bitrate_cap", "between 64000"},
         {with("keyframe_min_interval_ms = 0"), "general.keyframe_min_interval_ms", "between 100"},
+        {with("recheck_seconds = -1"), "general.recheck_seconds", "between 0 and 3600"},
+        {with("recheck_seconds = 3601"), "general.recheck_seconds", "between 0 and 3600"},
         {with("early_join_minute = 15"), "general.early_join_minute", "unknown setting"},
         {"general: { service_url = \"http://x\"\n service_key_file = \"k\" }\nredis: { a = 1 }",
          "redis", "unknown group"},

@@ -1,6 +1,6 @@
-// RoomConnection against a fake janus.js: what it offers, how it reads `connected`, `media` and
-// `slow_link`, and that mute signalling (`configure`) is sent, repeated after a reconnect and
-// never mistaken for a refused connect.
+// RoomConnection against a fake janus.js: what it offers, how it reads `connected`, `media`,
+// `slow_link` and `kicked`, and that mute signalling (`configure`) is sent, repeated after a
+// reconnect and never mistaken for a refused connect.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JanusTrackSpec } from '../src/janus/types';
 import type { MediaBinding } from '../src/room/connection';
@@ -130,5 +130,27 @@ describe('RoomConnection media', () => {
     expect(got.media[0].publishers[0].audio_muted).toBe(true);
     expect(got.media[0].streams).toEqual([{ mid: '2', type: 'audio', participant_id: 'p_r' }]);
     expect(got.slow).toEqual([{ direction: 'uplink', type: 'video', bitrateCap: 250000 }]);
+  });
+
+  it('a `kicked` event ends the room for good and says why, without reconnecting', async () => {
+    const { c } = await connected({ audio: true, video: true });
+    fake.cb!.onmessage({ interview: 'event', event: 'kicked', reason: 'token_revoked', participant: { id: 'p_me', name: 'Me', role: 'applicant' } });
+    expect(c.st.state).toBe('removed');
+    expect(c.st.detail).toBe('Your access to this interview was revoked.');
+    const sentBefore = fake.sent.length;
+    fake.cb!.onmessage({ interview: 'event', event: 'participant_left', participant: { id: 'p_r', name: 'R', role: 'recruiter' } });
+    await flush();
+    expect(c.st.state).toBe('removed');
+    expect(fake.sent.length).toBe(sentBefore);  // no join again
+  });
+
+  it('names a replaced link and an unknown reason plainly', async () => {
+    const first = await connected({ audio: true, video: true });
+    fake.cb!.onmessage({ interview: 'event', event: 'kicked', reason: 'invalid_token' });
+    expect(first.c.st.detail).toMatch(/new one was issued/);
+    const second = await connected({ audio: true, video: true });
+    fake.cb!.onmessage({ interview: 'event', event: 'kicked', reason: 'something_new' });
+    expect(second.c.st.state).toBe('removed');
+    expect(second.c.st.detail).toBe('You were removed from this interview.');
   });
 });

@@ -22,6 +22,22 @@ const char* string_field(const json_t* object, const char* name) {
 
 }  // namespace
 
+std::optional<ErrorCode> recheck_verdict(const std::variant<Verification, ApiError>& answer,
+                                         const std::string& participant_id) {
+    if (const auto* v = std::get_if<Verification>(&answer)) {
+        return v->participant.id == participant_id ? std::nullopt
+                                                   : std::optional(ErrorCode::invalid_token);
+    }
+    switch (const ErrorCode code = std::get<ApiError>(answer).code) {
+        case ErrorCode::invalid_token:
+        case ErrorCode::token_revoked:
+        case ErrorCode::token_other_interview:
+            return code;
+        default:
+            return std::nullopt;
+    }
+}
+
 std::variant<Verification, ApiError> parse_verify_response(long http_status,
                                                            const std::string& body,
                                                            const std::string& asked_id) {

@@ -47,6 +47,15 @@ struct Verification {
 std::variant<Verification, protocol::ApiError> parse_verify_response(
     long http_status, const std::string& body, const std::string& asked_interview_id);
 
+/// A fresh answer of the service about a token whose holder is in the room as `participant_id`:
+/// why that holder must leave now, or nullopt to stay. Only the service's definitive word about
+/// the token ends a membership: revoked, no longer valid (replaced by a new one, or deleted),
+/// another interview's, or now naming someone else (`invalid_token`). An unreachable or failing
+/// service does not: failing closed is for entering, and a blip must not empty every room.
+std::optional<protocol::ErrorCode> recheck_verdict(
+    const std::variant<Verification, protocol::ApiError>& answer,
+    const std::string& participant_id);
+
 /// The join window: open from `start - early_join_minutes` until `end + grace_minutes`.
 struct Window {
     UnixSeconds opens_at = 0;

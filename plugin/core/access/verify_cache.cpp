@@ -48,6 +48,10 @@ void VerifyCache::forget_interview(const std::string& interview_id) {
     }
 }
 
+void VerifyCache::forget(const std::string& interview_id, const std::string& token) {
+    entries_.erase(key(interview_id, token));
+}
+
 void VerifyCache::evict_expired(UnixSeconds now) {
     for (auto it = entries_.begin(); it != entries_.end();) {
         it = now >= it->second.expires_at ? entries_.erase(it) : std::next(it);

@@ -23,6 +23,8 @@ class VerifyCache {
              const Verification& verification, UnixSeconds now);
     /// Drops every answer of one interview (it was ended or changed).
     void forget_interview(const std::string& interview_id);
+    /// Drops the answer for one token (the service refused it since).
+    void forget(const std::string& interview_id, const std::string& token);
     size_t size() const { return entries_.size(); }
 
   private:

@@ -20,6 +20,7 @@ struct IntRule {
 const IntRule kIntRules[] = {
     {"service_timeout_ms", &Settings::service_timeout_ms, 100, 60000},
     {"verify_cache_seconds", &Settings::verify_cache_seconds, 0, 600},
+    {"recheck_seconds", &Settings::recheck_seconds, 0, 3600},
     {"early_join_minutes", &Settings::early_join_minutes, 0, 1440},
     {"grace_minutes", &Settings::grace_minutes, 0, 1440},
     {"max_participants", &Settings::max_participants, 2, 16},
@@ -317,6 +318,7 @@ JsonPtr Settings::to_json() const {
     json_object_set_new(obj.get(), "service_key_file", json_string(service_key_file.c_str()));
     json_object_set_new(obj.get(), "service_timeout_ms", json_integer(service_timeout_ms));
     json_object_set_new(obj.get(), "verify_cache_seconds", json_integer(verify_cache_seconds));
+    json_object_set_new(obj.get(), "recheck_seconds", json_integer(recheck_seconds));
     json_object_set_new(obj.get(), "early_join_minutes", json_integer(early_join_minutes));
     json_object_set_new(obj.get(), "grace_minutes", json_integer(grace_minutes));
     json_object_set_new(obj.get(), "max_participants", json_integer(max_participants));

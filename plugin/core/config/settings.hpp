@@ -30,10 +30,11 @@ struct Settings {
     std::string service_key_file;   ///< file holding the plugin's service key (required, secret)
     int service_timeout_ms = 3000;  ///< whole-request timeout of one call to the service
     int verify_cache_seconds = 30;  ///< how long a positive verify answer is reused
-    int early_join_minutes = 15;    ///< the room opens this long before the start
-    int grace_minutes = 10;         ///< and admits until this long after the end
-    int max_participants = 4;       ///< joined handles per interview, observers included
-    bool notify_events = true;      ///< send join/leave/end events to Janus event handlers
+    int recheck_seconds = 60;     ///< participants' tokens are verified again this often (0: never)
+    int early_join_minutes = 15;  ///< the room opens this long before the start
+    int grace_minutes = 10;       ///< and admits until this long after the end
+    int max_participants = 4;     ///< joined handles per interview, observers included
+    bool notify_events = true;    ///< send join/leave/end events to Janus event handlers
 
     // The shared document and its store
     std::string redis_host = "127.0.0.1";

@@ -18,6 +18,7 @@ const STATE_TEXT: Record<RoomState['state'], string> = {
   reconnecting: 'Reconnecting…',
   waiting: 'Waiting…',
   replaced: 'Open in another tab',
+  removed: 'Removed',
   over: 'Interview over',
   left: 'Left',
   failed: 'Not connected',
@@ -78,6 +79,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
   if (state === 'reconnecting') banner = { tone: 'warn', text: `You are offline. Reconnecting… ${room?.detail ? `(${room.detail})` : ''} Your edits are kept and will be sent.` };
   else if (state === 'waiting') banner = { tone: 'info', text: room?.detail ?? 'Waiting to join…' };
   else if (state === 'replaced') banner = { tone: 'warn', text: 'This interview is now open in another tab or device, so this one was disconnected.', action: { label: 'Use this tab', run: () => conn?.rejoin() } };
+  else if (state === 'removed') banner = { tone: 'error', text: room?.detail ?? 'You were removed from this interview.' };
   else if (state === 'failed') banner = { tone: 'error', text: room?.detail ? `Could not join: ${room.detail}` : 'Could not join the room.' };
   else if (over) banner = { tone: 'info', text: overText! };
   else if (room?.paused) banner = { tone: 'warn', text: 'Saving is paused: the server cannot store edits right now. Keep typing; your edits are sent when it is back.' };

@@ -17,6 +17,7 @@ export type ConnState =
   | 'reconnecting'
   | 'waiting'
   | 'replaced'
+  | 'removed'
   | 'over'
   | 'left'
   | 'failed';
@@ -61,6 +62,14 @@ export interface MediaBinding {
   /** the PeerConnection went away: drop remote tracks */
   onHangup(): void;
 }
+
+/** Why the plugin took this participant out of the room (`kicked`), as the person reads it. */
+export const REMOVED_TEXT: Record<string, string> = {
+  token_revoked: 'Your access to this interview was revoked.',
+  invalid_token: 'This link is no longer valid: a new one was issued. Ask the recruiter for it.',
+  token_other_interview: 'This link belongs to another interview.',
+  kicked_by_admin: 'An operator removed you from this interview.',
+};
 
 const FATAL = new Set([
   'unknown_interview',
@@ -160,7 +169,7 @@ export class RoomConnection implements DocChannel {
     this.stopped = true;
     this.clearTimers();
     this.teardown(true);
-    if (this.st.state !== 'over' && this.st.state !== 'replaced') this.set({ state: 'left' });
+    if (!['over', 'replaced', 'removed'].includes(this.st.state)) this.set({ state: 'left' });
   }
 
   /** Joins again after `replaced` (this tab takes the room back). */
@@ -228,7 +237,7 @@ export class RoomConnection implements DocChannel {
   }
 
   private scheduleReconnect(detail: string, delayMs?: number): void {
-    if (this.stopped || ['over', 'replaced', 'left', 'failed'].includes(this.st.state)) return;
+    if (this.stopped || ['over', 'replaced', 'removed', 'left', 'failed'].includes(this.st.state)) return;
     this.teardown(false);
     this.clearTimers();
     const attempt = this.st.attempt + 1;
@@ -413,6 +422,14 @@ export class RoomConnection implements DocChannel {
         this.teardown(false);
         this.set({ state: 'replaced', detail: 'You joined this interview from another tab or device.' });
         return;
+      case 'kicked': {
+        // Out for good with this link: no reconnecting (it would be refused anyway).
+        const reason = String(msg.reason ?? '');
+        this.stopped = true;
+        this.teardown(false);
+        this.set({ state: 'removed', detail: REMOVED_TEXT[reason] ?? 'You were removed from this interview.' });
+        return;
+      }
       case 'interview_ended':
         // A recruiter (or an operator) ended it: the document is read-only, the room stays open.
         this.set({ overReason: String(msg.reason ?? 'ended') });
