@@ -86,3 +86,30 @@ export function getMe(base: string, interviewId: string, token: string) {
 export function createInterview(base: string, adminKey: string, body: CreateInterviewBody) {
   return call<CreatedInterview>(base, 'POST', '/v1/interviews', adminKey, body);
 }
+
+/** An interview's details after a change: everyone, and a `token` only for whom it was issued. */
+export interface ChangedInterview extends InterviewInfo {
+  participants: (Participant & { revoked: boolean; token?: string })[];
+}
+
+export function addParticipant(base: string, adminKey: string, interviewId: string, body: { role: Role; name: string }) {
+  return call<ChangedInterview>(base, 'POST', `/v1/interviews/${encodeURIComponent(interviewId)}/participants`, adminKey, body);
+}
+
+/** A new join link for a participant; the old one stops working (docs/REST.md). */
+export function issueNewToken(base: string, adminKey: string, interviewId: string, participantId: string) {
+  return call<ChangedInterview>(base, 'POST', `/v1/interviews/${encodeURIComponent(interviewId)}/participants/${encodeURIComponent(participantId)}/token`, adminKey);
+}
+
+/**
+ * The participants with their links after a change: the service shows a token only once, for
+ * whom it was just issued, so the others keep the token already known here. Participants whose
+ * token was never shown here (revoked, or added elsewhere) are left out: there is no link to show.
+ */
+export function withKnownTokens(known: CreatedInterview['participants'], changed: ChangedInterview['participants']): CreatedInterview['participants'] {
+  const tokens = new Map(known.map((p) => [p.id, p.token]));
+  return changed.flatMap((p) => {
+    const token = p.token ?? tokens.get(p.id);
+    return token && !p.revoked ? [{ id: p.id, name: p.name, role: p.role, token }] : [];
+  });
+}

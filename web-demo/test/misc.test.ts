@@ -5,6 +5,7 @@ import { apply, invert, type Op } from '../src/ot/operation';
 import { localPosition, OpLog } from '../src/ot/presence';
 import { sha256Hex } from '../src/ot/checksum';
 import { createHash } from 'node:crypto';
+import { withKnownTokens } from '../src/api';
 
 describe('snapshot reassembly', () => {
   it('joins parts in order even when they arrive out of order', () => {
@@ -73,5 +74,28 @@ describe('checksum', () => {
     expect(await sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     const text = 'a😀你\n';
     expect(await sha256Hex(text)).toBe(createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex'));
+  });
+});
+
+describe('join links after a participant change', () => {
+  const known = [
+    { id: 'a', name: 'Ada', role: 'applicant' as const, token: 'tok-a' },
+    { id: 'r', name: 'Rita', role: 'recruiter' as const, token: 'tok-r' },
+  ];
+  it('keeps known tokens, takes the one just issued, and follows the service order', () => {
+    const after = withKnownTokens(known, [
+      { id: 'a', name: 'Ada', role: 'applicant', revoked: false, token: 'tok-a2' },
+      { id: 'r', name: 'Rita', role: 'recruiter', revoked: false },
+      { id: 'n', name: 'Nia', role: 'recruiter', revoked: false, token: 'tok-n' },
+      { id: 'o', name: 'Olga', role: 'observer', revoked: false },
+    ]);
+    expect(after.map((p) => [p.id, p.token])).toEqual([['a', 'tok-a2'], ['r', 'tok-r'], ['n', 'tok-n']]);
+  });
+  it('drops a revoked participant even with a known token', () => {
+    const after = withKnownTokens(known, [
+      { id: 'a', name: 'Ada', role: 'applicant', revoked: false },
+      { id: 'r', name: 'Rita', role: 'recruiter', revoked: true },
+    ]);
+    expect(after.map((p) => p.id)).toEqual(['a']);
   });
 });

@@ -1,28 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, createInterview, type CreatedInterview } from '../api';
 import type { AppConfig } from '../config';
-import { joinLink } from '../link';
-import { formatDateTime, localInputToRfc3339, localTimeZone, toLocalInputValue } from '../time';
-import { ROLE_LABEL } from '../protocol';
+import { localInputToRfc3339, localTimeZone, toLocalInputValue } from '../time';
+import { ScheduledLinks } from './ScheduledLinks';
 import { Shell } from './Shell';
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [done, setDone] = useState<'idle' | 'ok' | 'fail'>('idle');
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setDone('ok');
-    } catch {
-      setDone('fail');
-    }
-    setTimeout(() => setDone('idle'), 2000);
-  };
-  return (
-    <button type="button" className="btn small" onClick={copy} aria-label={`Copy ${label}`}>
-      {done === 'ok' ? 'Copied' : done === 'fail' ? 'Select and copy' : 'Copy'}
-    </button>
-  );
-}
 
 function NameList({ label, names, setNames, min }: { label: string; names: string[]; setNames: (n: string[]) => void; min: number }) {
   const id = useId();
@@ -105,39 +86,7 @@ export function StartPage({ config }: { config: AppConfig }) {
   if (created) {
     return (
       <Shell>
-        <div className="card">
-          <h1>Interview scheduled</h1>
-          <p>
-            <strong>{created.title}</strong>
-            <br />
-            {formatDateTime(created.start)} – {formatDateTime(created.end)}
-            <br />
-            <span className="muted">The room opens at {formatDateTime(created.opens_at)}.</span>
-          </p>
-          <p className="callout">Each link is personal and shown only now. Send each person their own link.</p>
-          <ul className="links">
-            {created.participants.map((p) => {
-              const link = joinLink(window.location.origin, created.id, p.token);
-              return (
-                <li key={p.id}>
-                  <div className="who">
-                    <span className={`role role-${p.role}`}>{ROLE_LABEL[p.role]}</span> {p.name}
-                  </div>
-                  <div className="link-row">
-                    <input readOnly value={link} aria-label={`Join link for ${p.name}`} onFocus={(e) => e.currentTarget.select()} />
-                    <CopyButton text={link} label={`join link for ${p.name}`} />
-                    <a className="btn small ghost" href={link} target="_blank" rel="noreferrer noopener">
-                      Open
-                    </a>
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
-          <button type="button" className="btn" onClick={() => setCreated(null)}>
-            Schedule another
-          </button>
-        </div>
+        <ScheduledLinks serviceUrl={config.serviceUrl} adminKey={config.demoAdminKey} created={created} onChange={setCreated} onDone={() => setCreated(null)} />
       </Shell>
     );
   }
