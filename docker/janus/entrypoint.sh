@@ -14,6 +14,9 @@
 #   INTERVIEW_SERVICE_URL     base URL of the interview service (default http://service:8090)
 #   INTERVIEW_EARLY_JOIN_MINUTES  the plugin's early_join_minutes (default: the plugin's, 15)
 #   INTERVIEW_REDIS_HOST, INTERVIEW_REDIS_PORT  where the plugin's Redis is (default redis, 6379)
+#   INTERVIEW_REDIS_SENTINELS, INTERVIEW_REDIS_SENTINEL_MASTER  instead: Redis behind Sentinel,
+#                             "host:port,host:port" and the master's name (default: none)
+#   INTERVIEW_REDIS_WAIT_REPLICAS  the plugin's redis_wait_replicas, 0-8 (default: 0)
 #   JANUS_PUBLIC_IP           public address(es) for ICE: nat_1_1_mapping (default: none)
 #   JANUS_KEEP_PRIVATE_HOST   true: advertise the private address too (default false)
 #   JANUS_RTP_PORT_RANGE      UDP ports for media, e.g. 20000-20099 (default 20000-20099)
@@ -177,11 +180,30 @@ render() {
         check INTERVIEW_EARLY_JOIN_MINUTES "$INTERVIEW_EARLY_JOIN_MINUTES" '^[0-9]{1,4}$' "minutes"
         add_key "$plugin" general early_join_minutes "$INTERVIEW_EARLY_JOIN_MINUTES"
     fi
-    local redis_host=${INTERVIEW_REDIS_HOST:-redis} redis_port=${INTERVIEW_REDIS_PORT:-6379}
-    check INTERVIEW_REDIS_HOST "$redis_host" '^[A-Za-z0-9._-]{1,253}$' "a host name"
-    check INTERVIEW_REDIS_PORT "$redis_port" '^[0-9]{1,5}$' "a port number"
-    add_key "$plugin" general redis_host "$(q "$redis_host")"
-    add_key "$plugin" general redis_port "$redis_port"
+    if [ -n "${INTERVIEW_REDIS_SENTINELS:-}" ]; then
+        # Sentinels name the master; INTERVIEW_REDIS_HOST/PORT (set by compose) are not used.
+        local endpoint='([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):[0-9]{1,5}'
+        check INTERVIEW_REDIS_SENTINELS "$INTERVIEW_REDIS_SENTINELS" \
+            "^$endpoint( *, *$endpoint){0,7}\$" "1 to 8 host:port separated by commas"
+        [ -n "${INTERVIEW_REDIS_SENTINEL_MASTER:-}" ] ||
+            die "INTERVIEW_REDIS_SENTINELS is set: INTERVIEW_REDIS_SENTINEL_MASTER must name the master"
+        check INTERVIEW_REDIS_SENTINEL_MASTER "$INTERVIEW_REDIS_SENTINEL_MASTER" \
+            '^[A-Za-z0-9._-]{1,64}$' "the name the Sentinels monitor"
+        add_key "$plugin" general redis_sentinels "$(q "$INTERVIEW_REDIS_SENTINELS")"
+        add_key "$plugin" general redis_sentinel_master "$(q "$INTERVIEW_REDIS_SENTINEL_MASTER")"
+    else
+        [ -z "${INTERVIEW_REDIS_SENTINEL_MASTER:-}" ] ||
+            die "INTERVIEW_REDIS_SENTINEL_MASTER is set: INTERVIEW_REDIS_SENTINELS must list the Sentinels"
+        local redis_host=${INTERVIEW_REDIS_HOST:-redis} redis_port=${INTERVIEW_REDIS_PORT:-6379}
+        check INTERVIEW_REDIS_HOST "$redis_host" '^[A-Za-z0-9._-]{1,253}$' "a host name"
+        check INTERVIEW_REDIS_PORT "$redis_port" '^[0-9]{1,5}$' "a port number"
+        add_key "$plugin" general redis_host "$(q "$redis_host")"
+        add_key "$plugin" general redis_port "$redis_port"
+    fi
+    if [ -n "${INTERVIEW_REDIS_WAIT_REPLICAS:-}" ]; then
+        check INTERVIEW_REDIS_WAIT_REPLICAS "$INTERVIEW_REDIS_WAIT_REPLICAS" '^[0-8]$' "0 to 8"
+        add_key "$plugin" general redis_wait_replicas "$INTERVIEW_REDIS_WAIT_REPLICAS"
+    fi
     (umask 077 && printf '%s\n' "$service_key" >"$RENDER_DIR/interview-service.key")
     echo "janus-entrypoint: configs rendered in $RENDER_DIR (service $url, RTP $range," \
          "log level $log_level${JANUS_PUBLIC_IP:+, nat_1_1_mapping $JANUS_PUBLIC_IP})" >&2
