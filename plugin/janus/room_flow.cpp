@@ -107,7 +107,9 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
         return;
     }
     const auto& joined = std::get<room::Joined>(result);
-    session->set_membership(Membership{v.interview_id, v.participant, request.token});
+    session->set_membership(Membership{
+        v.interview_id, v.participant, request.token,
+        std::chrono::steady_clock::now() + std::chrono::seconds(settings_.recheck_seconds)});
     IV_LOG(LOG_INFO, "participant %s (%s) joined interview %s", v.participant.id.c_str(),
            access::role_name(v.participant.role), v.interview_id.c_str());
 
@@ -205,11 +207,13 @@ void Runtime::recheck_members() {
             }
         }
     }
+    const auto now = std::chrono::steady_clock::now();
+    const std::chrono::seconds period(settings_.recheck_seconds);
     for (const room::SessionKey key : keys) {
         const auto session = find(key);
-        const auto member = session ? session->membership() : std::nullopt;
+        const auto member = session ? session->take_recheck(now, period) : std::nullopt;
         if (!member) {
-            continue;
+            continue;  // gone, or not due yet
         }
         ++rechecks_;
         verify_with_service(

@@ -190,14 +190,12 @@ void Runtime::worker_loop() {
             if (task) {
                 (*task)();
             }
-            const auto now = std::chrono::steady_clock::now();
-            if (now >= next_tick) {
-                next_tick = now + std::chrono::seconds(1);
+            if (std::chrono::steady_clock::now() >= next_tick) {
+                next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
                 close_due_rooms();
-            }
-            if (settings_.recheck_seconds > 0 && now >= next_recheck_) {
-                next_recheck_ = now + std::chrono::seconds(settings_.recheck_seconds);
-                recheck_members();
+                if (settings_.recheck_seconds > 0) {
+                    recheck_members();  // those whose check is due
+                }
             }
         } catch (const std::exception& e) {
             IV_LOG(LOG_ERR, "task failed: %s", e.what());

@@ -91,8 +91,9 @@ class Runtime {
                      const std::variant<access::Verification, protocol::ApiError>& verdict);
     void leave_room(const SessionPtr& session, const char* reason, const std::string& transaction);
     void close_due_rooms();
-    /// Verifies the token of everyone in a room again (every `recheck_seconds`) and removes
-    /// those whose token the service now refuses (revoked, replaced).
+    /// Verifies again the token of each member whose check is due (every `recheck_seconds`
+    /// from its join) and removes those whose token the service now refuses (revoked,
+    /// replaced).
     void recheck_members();
     /// Tells the participant why (`kicked` with `reason`), takes it out of the room and closes
     /// its PeerConnection.
@@ -149,10 +150,9 @@ class Runtime {
     room::Registry rooms_;          // guarded by rooms_mutex_
     access::VerifyCache verified_;  // guarded by rooms_mutex_
 
-    std::chrono::steady_clock::time_point next_recheck_;  // worker thread only
-    std::atomic<std::uint64_t> rechecks_{0};              // tokens checked again
-    std::atomic<std::uint64_t> rechecks_unanswered_{0};   // ... with no definitive answer
-    std::atomic<std::uint64_t> recheck_removals_{0};      // members removed after a refusal
+    std::atomic<std::uint64_t> rechecks_{0};             // tokens checked again
+    std::atomic<std::uint64_t> rechecks_unanswered_{0};  // ... with no definitive answer
+    std::atomic<std::uint64_t> recheck_removals_{0};     // members removed after a refusal
 
     std::mutex media_rooms_mutex_;
     std::unordered_map<std::string, std::shared_ptr<LiveMediaRoom>> media_rooms_;

@@ -20,6 +20,16 @@ void Session::set_membership(std::optional<Membership> membership) {
     membership_ = std::move(membership);
 }
 
+std::optional<Membership> Session::take_recheck(std::chrono::steady_clock::time_point now,
+                                                std::chrono::seconds period) {
+    std::lock_guard lock(mutex_);
+    if (!membership_ || membership_->recheck_at > now) {
+        return std::nullopt;
+    }
+    membership_->recheck_at = now + period;
+    return membership_;
+}
+
 std::shared_ptr<LiveMediaRoom> Session::media_room() const {
     std::lock_guard lock(mutex_);
     return media_room_;

@@ -23,6 +23,9 @@ struct Membership {
     std::string interview_id;
     access::Participant participant;
     std::string token;  ///< the join token it was admitted with, to check again; never logged
+    /// When the token is next checked again: join time + recheck_seconds, then every
+    /// recheck_seconds, so members are checked spread out as they joined, not all at once.
+    std::chrono::steady_clock::time_point recheck_at{};
 };
 
 class Session {
@@ -64,6 +67,10 @@ class Session {
 
     std::optional<Membership> membership() const;
     void set_membership(std::optional<Membership> membership);
+    /// The membership when its token is due for a check at `now` (the next check is then
+    /// `period` later), else nullopt.
+    std::optional<Membership> take_recheck(std::chrono::steady_clock::time_point now,
+                                           std::chrono::seconds period);
 
     /// Plugin-specific state for the admin API's handle_info (query_session).
     json_t* query() const;
