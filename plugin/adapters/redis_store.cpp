@@ -520,6 +520,8 @@ void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t e
             done(error.find("CONFLICT") != std::string::npos ? CommitOutcome::conflict
                                                              : CommitOutcome::failed,
                  error);
+        } else if (impl->options.wait_replicas == 0) {
+            done(CommitOutcome::committed, {});  // the usual path: no WAIT, nothing to wrap
         } else {
             impl->after_replicated([impl, id, done](bool ok, std::string why) {
                 if (ok) {

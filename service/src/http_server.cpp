@@ -300,12 +300,10 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
         return false;
     }
     // Only numeric addresses: a name would need resolving, and "localhost" may resolve to ::1.
-    unsigned char buf[sizeof(in6_addr)];
-    const std::string hs(h);
-    if (inet_pton(AF_INET, hs.c_str(), buf) != 1 && inet_pton(AF_INET6, hs.c_str(), buf) != 1) {
+    if (!IpAddress::parse(h)) {
         return false;
     }
-    host = hs;
+    host = std::string(h);
     port = static_cast<std::uint16_t>(v);
     return true;
 }

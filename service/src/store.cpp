@@ -1,5 +1,7 @@
 #include "store.h"
 
+#include <algorithm>
+
 namespace isvc {
 namespace {
 
@@ -53,6 +55,21 @@ std::int64_t rank_of(Role role) {
             return 2;
     }
     return 2;
+}
+
+constexpr const char* kInsertParticipant =
+    "INSERT INTO participants (id, interview_id, position, name, role, token_sha256, revoked)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+Statement& bind_participant(Statement& ins, std::string_view interview_id, std::int64_t position,
+                            const Participant& p, std::string_view token_hash) {
+    return ins.bind(1, p.id)
+        .bind(2, interview_id)
+        .bind(3, position)
+        .bind(4, p.name)
+        .bind(5, interview::access::role_name(p.role))
+        .bind(6, token_hash)
+        .bind(7, std::int64_t{p.revoked ? 1 : 0});
 }
 
 }  // namespace
@@ -110,19 +127,11 @@ void Store::create(const Interview& iv, const std::vector<std::string>& token_ha
         .bind(5, std::int64_t{iv.cancelled ? 1 : 0})
         .bind(6, iv.created_at)
         .run();
-    Statement ins = db_.prepare(
-        "INSERT INTO participants (id, interview_id, position, name, role, token_sha256, revoked)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement ins = db_.prepare(kInsertParticipant);
     for (std::size_t i = 0; i < iv.participants.size(); ++i) {
-        const Participant& p = iv.participants[i];
         ins.reset();
-        ins.bind(1, p.id)
-            .bind(2, iv.id)
-            .bind(3, static_cast<std::int64_t>(i))
-            .bind(4, p.name)
-            .bind(5, interview::access::role_name(p.role))
-            .bind(6, token_hashes[i])
-            .bind(7, std::int64_t{p.revoked ? 1 : 0})
+        bind_participant(ins, iv.id, static_cast<std::int64_t>(i), iv.participants[i],
+                         token_hashes[i])
             .run();
     }
     tx.commit();
@@ -232,79 +241,68 @@ bool Store::revoke(std::string_view id, std::string_view pid) {
     return db_.changes() > 0;
 }
 
-ParticipantChange Store::add_participant(std::string_view id, const Participant& p,
-                                         std::string_view token_hash,
-                                         const ParticipantChangeCheck& check) {
+ParticipantChange Store::change_participants(std::string_view id,
+                                             const std::function<bool(const Interview&)>& apply) {
     std::lock_guard lock(mutex_);
     Transaction tx(db_);
     ParticipantChange out;
-    auto before = get_locked(id);
+    const auto before = get_locked(id);
     if (!before) {
         return out;
     }
-    check(*before);
-    // The role's rank orders the roles (the CASE below and rank_of agree); within a role,
-    // participants keep their order of addition. Positions are not unique in the schema, so
-    // moving the later ones down by one in a single UPDATE never collides.
-    Statement next = db_.prepare(
-        "SELECT COALESCE(MAX(position), -1) + 1 FROM participants WHERE interview_id = ?1 AND"
-        " CASE role WHEN 'applicant' THEN 0 WHEN 'recruiter' THEN 1 ELSE 2 END <= ?2");
-    next.bind(1, id).bind(2, rank_of(p.role));
-    next.step();
-    const std::int64_t position = next.column_int(0);
-    db_.prepare(
-           "UPDATE participants SET position = position + 1"
-           " WHERE interview_id = ?1 AND position >= ?2")
-        .bind(1, id)
-        .bind(2, position)
-        .run();
-    db_.prepare(
-           "INSERT INTO participants (id, interview_id, position, name, role, token_sha256, "
-           "revoked)"
-           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(1, p.id)
-        .bind(2, id)
-        .bind(3, position)
-        .bind(4, p.name)
-        .bind(5, interview::access::role_name(p.role))
-        .bind(6, token_hash)
-        .bind(7, std::int64_t{p.revoked ? 1 : 0})
-        .run();
+    if (!apply(*before)) {
+        out.outcome = ParticipantChange::Outcome::unknown_participant;
+        return out;
+    }
     out.interview = get_locked(id).value();  // present: read in this transaction
     tx.commit();
     out.outcome = ParticipantChange::Outcome::changed;
     return out;
 }
 
+ParticipantChange Store::add_participant(std::string_view id, const Participant& p,
+                                         std::string_view token_hash,
+                                         const ParticipantChangeCheck& check) {
+    return change_participants(id, [&](const Interview& before) {
+        check(before);
+        // Stored positions are 0..n-1 in role order (nothing is ever deleted), so the new one
+        // goes right after the participants of its role and those before it; the later ones
+        // move down by one (positions are not unique in the schema, so one UPDATE never
+        // collides).
+        const auto position = static_cast<std::int64_t>(std::count_if(
+            before.participants.begin(), before.participants.end(),
+            [&](const Participant& q) { return rank_of(q.role) <= rank_of(p.role); }));
+        db_.prepare(
+               "UPDATE participants SET position = position + 1"
+               " WHERE interview_id = ?1 AND position >= ?2")
+            .bind(1, id)
+            .bind(2, position)
+            .run();
+        Statement ins = db_.prepare(kInsertParticipant);
+        bind_participant(ins, id, position, p, token_hash).run();
+        return true;
+    });
+}
+
 ParticipantChange Store::replace_token(std::string_view id, std::string_view pid,
                                        std::string_view token_hash,
                                        const ParticipantChangeCheck& check) {
-    std::lock_guard lock(mutex_);
-    Transaction tx(db_);
-    ParticipantChange out;
-    auto before = get_locked(id);
-    if (!before) {
-        return out;
-    }
-    Statement member =
-        db_.prepare("SELECT 1 FROM participants WHERE id = ?1 AND interview_id = ?2");
-    member.bind(1, pid).bind(2, id);
-    if (!member.step()) {
-        out.outcome = ParticipantChange::Outcome::unknown_participant;
-        return out;
-    }
-    check(*before);
-    db_.prepare(
-           "UPDATE participants SET token_sha256 = ?3, revoked = 0"
-           " WHERE id = ?1 AND interview_id = ?2")
-        .bind(1, pid)
-        .bind(2, id)
-        .bind(3, token_hash)
-        .run();
-    out.interview = get_locked(id).value();  // present: read in this transaction
-    tx.commit();
-    out.outcome = ParticipantChange::Outcome::changed;
-    return out;
+    return change_participants(id, [&](const Interview& before) {
+        const bool member = std::any_of(before.participants.begin(), before.participants.end(),
+                                        [&](const Participant& q) { return q.id == pid; });
+        if (!member) {
+            return false;  // unknown_participant takes precedence over the check's refusal
+        }
+        check(before);
+        db_.prepare(
+               "UPDATE participants SET token_sha256 = ?3, revoked = 0"
+               " WHERE id = ?1 AND interview_id = ?2")
+            .bind(1, pid)
+            .bind(2, id)
+            .bind(3, token_hash)
+            .run();
+        return true;
+    });
 }
 
 Store::PutCodeResult Store::put_final_code(std::string_view id, const FinalCode& code) {

@@ -117,6 +117,11 @@ class Store {
   private:
     void migrate();
     std::optional<Interview> get_locked(std::string_view id);
+    // One participant change in one write transaction: `apply` gets the interview as stored
+    // (it may throw to refuse, which rolls back) and returns false when the participant it
+    // needs is not there; the outcome carries the interview as it is after the change.
+    ParticipantChange change_participants(std::string_view id,
+                                          const std::function<bool(const Interview&)>& apply);
 
     std::mutex mutex_;  // one connection shared by the HTTP threads; SQLite calls are short
     Database db_;
