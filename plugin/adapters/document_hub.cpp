@@ -12,13 +12,14 @@ constexpr unsigned kLoadRetryMs = 250;
 }  // namespace
 
 struct DocumentHub::Entry {
+    Entry(std::string id, const room::DocumentConfig& config)
+        : interview_id(id), document(std::move(id), config) {}
     std::string interview_id;
-    std::optional<room::Document> document;
+    room::Document document;  ///< in state loading until Redis answered
     bool loading = false;
     bool stale = false;  ///< memory may be ahead of Redis: rebuild before going on
     std::int64_t expire_at = 0;
     std::map<room::SessionKey, access::Participant> members;
-    std::deque<std::pair<room::SessionKey, std::string>> queued;  ///< while not loaded
     std::uint64_t commits_since_snapshot = 0;
     std::vector<std::function<void(std::string, std::string, std::uint64_t)>> on_end;
     bool ended = false;
@@ -31,8 +32,8 @@ class DocumentHub::Outbox : public room::DocumentOutbox {
     bool send(room::SessionKey to, const std::string& text) override {
         return hub_.sink_.send(to, text);
     }
-    void send_beyond_budget(room::SessionKey to, const std::string& text) override {
-        hub_.sink_.send_beyond_budget(to, text);
+    bool send_beyond_budget(room::SessionKey to, const std::string& text) override {
+        return hub_.sink_.send_beyond_budget(to, text);
     }
     void persist(const room::PendingCommit& commit) override {
         hub_.persist(entry_.interview_id, commit);
@@ -98,12 +99,12 @@ void DocumentHub::publish_summary(const Entry& entry) {
     DocumentSummary s;
     s.interview_id = entry.interview_id;
     s.members = entry.members.size();
-    s.loaded = entry.document.has_value();
-    if (entry.document) {
-        s.revision = entry.document->confirmed_revision();
-        s.language = entry.document->language();
-        s.read_only = entry.document->read_only();
-        s.paused = entry.document->paused();
+    s.loaded = entry.document.loaded();
+    if (s.loaded) {
+        s.revision = entry.document.confirmed_revision();
+        s.language = entry.document.language();
+        s.read_only = entry.document.read_only();
+        s.paused = entry.document.paused();
     }
     std::lock_guard lock(summary_mutex_);
     if (entry.members.empty()) {
@@ -118,19 +119,19 @@ void DocumentHub::member_joined(const std::string& interview_id, room::SessionKe
     loop_.post([this, interview_id, key, participant, expire_at] {
         auto& slot = entries_[interview_id];
         if (!slot) {
-            slot = std::make_unique<Entry>();
-            slot->interview_id = interview_id;
+            slot = std::make_unique<Entry>(interview_id, config_.document);
+            if (!store_ || !store_->up()) {
+                Outbox out(*this, *slot);
+                slot->document.set_paused(true, out);  // nobody is in it yet: nothing is sent
+            }
         }
         Entry& entry = *slot;
         entry.expire_at = expire_at + config_.key_ttl_seconds;
         entry.members[key] = participant;
         interview_of_[key] = interview_id;
-        if (entry.document) {
-            entry.document->add_member(key, participant);
-            if (entry.document->paused()) {
-                sink_.send(key, protocol::simple_text("paused", "reason", "storage_unavailable"));
-            }
-        } else if (!entry.loading) {
+        Outbox out(*this, entry);
+        entry.document.add_member(key, participant, out);
+        if (!entry.document.loaded() && !entry.loading) {
             load(interview_id);
         }
         publish_summary(entry);
@@ -150,14 +151,11 @@ void DocumentHub::member_left(room::SessionKey key) {
         }
         Entry& entry = *it->second;
         entry.members.erase(key);
-        if (entry.document) {
-            entry.document->remove_member(key);
-        }
+        entry.document.remove_member(key);
         publish_summary(entry);
         // A document nobody is in is dropped from memory once everything it committed is in
         // Redis; the next join loads it again.
-        if (entry.members.empty() && !entry.loading &&
-            (!entry.document || !entry.document->has_unconfirmed())) {
+        if (entry.members.empty() && !entry.loading && !entry.document.has_unconfirmed()) {
             entries_.erase(it);
         }
     });
@@ -180,25 +178,11 @@ void DocumentHub::data(room::SessionKey key, std::string text) {
 }
 
 void DocumentHub::deliver(Entry& entry, room::SessionKey key, const std::string& text) {
-    if (entry.document && !entry.stale) {
-        Outbox out(*this, entry);
-        entry.document->on_text(key, text, now_ms(), out);
-        publish_summary(entry);
-        return;
-    }
-    if (entry.queued.size() >= config_.max_queued_per_interview) {
-        protocol::DataError error{{protocol::ErrorCode::storage_unavailable,
-                                   "the document is not available yet; resend shortly"},
-                                  {},
-                                  {}};
-        sink_.send(key, protocol::error_text(error));
-        return;
-    }
-    if (!store_ || !store_->up()) {
-        // Tell the client why nothing happens yet; its messages wait for Redis.
-        sink_.send(key, protocol::simple_text("paused", "reason", "storage_unavailable"));
-    }
-    entry.queued.emplace_back(key, text);
+    // Nothing waits here: while the document is loading or paused it answers by itself
+    // (refusing edits with storage_unavailable), so no message is held for later.
+    Outbox out(*this, entry);
+    entry.document.on_text(key, text, now_ms(), out);
+    publish_summary(entry);
 }
 
 void DocumentHub::drained(room::SessionKey key) {
@@ -208,9 +192,9 @@ void DocumentHub::drained(room::SessionKey key) {
             return;
         }
         auto it = entries_.find(where->second);
-        if (it != entries_.end() && it->second->document) {
+        if (it != entries_.end()) {
             Outbox out(*this, *it->second);
-            it->second->document->on_drained(key, out);
+            it->second->document.on_drained(key, out);
         }
     });
 }
@@ -228,12 +212,12 @@ void DocumentHub::end_interview(const std::string& interview_id, const std::stri
         if (store_) {
             store_->set_field(interview_id, "state", "ended", entry.expire_at);
         }
-        if (entry.document && !entry.stale) {
+        if (entry.document.loaded() && !entry.stale) {
             Outbox out(*this, entry);
-            entry.document->set_read_only(reason, out);
+            entry.document.set_read_only(reason, out);
             if (done) {
-                done(entry.document->authority().document().utf8(), entry.document->language(),
-                     entry.document->authority().revision());
+                done(entry.document.authority().document().utf8(), entry.document.language(),
+                     entry.document.authority().revision());
             }
         } else if (done) {
             entry.on_end.push_back(done);  // handed over once loaded
@@ -270,8 +254,12 @@ void DocumentHub::loaded(const std::string& interview_id,
     const StoredDocument& stored = std::get<StoredDocument>(result);
     ot::LastSeqMap last_seq(stored.last_seq.begin(), stored.last_seq.end());
     std::vector<ot::LogEntry> log;
+    // What was committed is loaded whatever the limits are now (they may have been lowered).
+    ot::Limits stored_limits = config_.document.authority.limits;
+    stored_limits.max_components = SIZE_MAX;
+    stored_limits.max_insert_units = SIZE_MAX;
     for (const StoredOp& e : stored.log) {
-        auto op = ot::operation_from_json_text(e.op_json, config_.document.authority.limits);
+        auto op = ot::operation_from_json_text(e.op_json, stored_limits);
         if (!op.ok()) {
             entry.stale = true;
             return;
@@ -287,34 +275,21 @@ void DocumentHub::loaded(const std::string& interview_id,
         entry.stale = true;
         return;
     }
-    const bool was_reload = entry.document.has_value();
-    entry.document.emplace(interview_id, std::move(restored.value()),
-                           stored.language.empty() ? config_.default_language : stored.language,
-                           stored.state == "ended" || entry.ended, config_.document);
     entry.stale = false;
     entry.commits_since_snapshot = 0;
     Outbox out(*this, entry);
-    for (const auto& [key, participant] : entry.members) {
-        entry.document->add_member(key, participant);
-        if (was_reload) {
-            // Rebuilt from Redis: each client says hello again, catches up and resends.
-            sink_.send(key, protocol::simple_text("resumed"));
-        }
-    }
-    auto queued = std::move(entry.queued);
-    entry.queued.clear();
-    for (const auto& [key, text] : queued) {
-        if (entry.members.count(key) != 0) {
-            entry.document->on_text(key, text, now_ms(), out);
-        }
-    }
+    // Live again: whoever was told paused (or had an edit refused) gets `resumed`, says hello
+    // again, catches up and resends; a hello that came while loading is answered now.
+    entry.document.load(std::move(restored.value()),
+                        stored.language.empty() ? config_.default_language : stored.language,
+                        stored.state == "ended" || entry.ended, out);
     for (auto& done : entry.on_end) {
-        done(entry.document->authority().document().utf8(), entry.document->language(),
-             entry.document->authority().revision());
+        done(entry.document.authority().document().utf8(), entry.document.language(),
+             entry.document.authority().revision());
     }
     entry.on_end.clear();
     if (entry.ended) {
-        entry.document->set_read_only(entry.end_reason, out);
+        entry.document.set_read_only(entry.end_reason, out);
     }
     publish_summary(entry);
 }
@@ -323,7 +298,7 @@ void DocumentHub::retry_load(const std::string& interview_id) {
     loop_.after(kLoadRetryMs, [this, interview_id] {
         auto it = entries_.find(interview_id);
         if (it != entries_.end() && !it->second->loading &&
-            (it->second->stale || !it->second->document)) {
+            (it->second->stale || !it->second->document.loaded())) {
             load(interview_id);
         }
     });
@@ -336,34 +311,35 @@ void DocumentHub::persist(const std::string& interview_id, const room::PendingCo
     }
     const std::int64_t expire_at = it->second->expire_at;
     const auto written = std::chrono::steady_clock::now();
-    store_->commit(interview_id, commit, expire_at,
-                   [this, interview_id, revision = commit.revision, written, received = receiving_](
-                       CommitOutcome outcome, std::string detail) {
-                       const auto confirmed = std::chrono::steady_clock::now();
-                       if (outcome != CommitOutcome::committed) {
-                           {
-                               std::lock_guard lock(summary_mutex_);
-                               ++commit_failures_;
-                           }
-                           store_failed(interview_id, detail);
-                           return;
-                       }
-                       auto e = entries_.find(interview_id);
-                       if (e == entries_.end() || !e->second->document || e->second->stale) {
-                           record_commit(written, confirmed, std::nullopt);  // nothing to send
-                           return;
-                       }
-                       Entry& entry = *e->second;
-                       Outbox out(*this, entry);
-                       entry.document->on_persisted(revision, out);
-                       record_commit(written, confirmed, received);
-                       ++entry.commits_since_snapshot;
-                       maybe_snapshot(entry);
-                       publish_summary(entry);
-                       if (entry.members.empty() && !entry.document->has_unconfirmed()) {
-                           entries_.erase(e);
-                       }
-                   });
+    store_->commit(
+        interview_id, commit, expire_at,
+        [this, interview_id, revision = commit.revision, written, received = receiving_](
+            CommitOutcome outcome, std::string detail) {
+            const auto confirmed = std::chrono::steady_clock::now();
+            if (outcome != CommitOutcome::committed) {
+                {
+                    std::lock_guard lock(summary_mutex_);
+                    ++commit_failures_;
+                }
+                store_failed(interview_id, detail);
+                return;
+            }
+            auto e = entries_.find(interview_id);
+            if (e == entries_.end() || !e->second->document.loaded() || e->second->stale) {
+                record_commit(written, confirmed, std::nullopt);  // nothing to send
+                return;
+            }
+            Entry& entry = *e->second;
+            Outbox out(*this, entry);
+            entry.document.on_persisted(revision, out);
+            record_commit(written, confirmed, received);
+            ++entry.commits_since_snapshot;
+            maybe_snapshot(entry);
+            publish_summary(entry);
+            if (entry.members.empty() && !entry.document.has_unconfirmed()) {
+                entries_.erase(e);
+            }
+        });
 }
 
 void DocumentHub::record_commit(std::chrono::steady_clock::time_point written,
@@ -380,10 +356,10 @@ void DocumentHub::record_commit(std::chrono::steady_clock::time_point written,
 
 void DocumentHub::maybe_snapshot(Entry& entry) {
     if (entry.commits_since_snapshot < static_cast<std::uint64_t>(config_.snapshot_every) ||
-        entry.document->has_unconfirmed() || !store_) {
+        entry.document.has_unconfirmed() || !store_) {
         return;
     }
-    const auto& authority = entry.document->authority();
+    const auto& authority = entry.document.authority();
     const std::uint64_t revision = authority.revision();
     // Keep the log reaching back as far as memory does, so a Janus that restarts from Redis can
     // still catch clients up from where this one could.
@@ -403,9 +379,9 @@ void DocumentHub::store_failed(const std::string& interview_id, const std::strin
         return;
     }
     entry.stale = true;
-    if (entry.document) {
+    {
         Outbox out(*this, entry);
-        entry.document->set_paused(true, out);
+        entry.document.set_paused(true, out);
     }
     publish_summary(entry);
     if (store_ && store_->up() && !entry.loading) {
@@ -420,12 +396,12 @@ void DocumentHub::redis_state(bool up) {
     }
     for (auto& [id, entry] : entries_) {
         if (!up) {
-            if (entry->document) {
-                Outbox out(*this, *entry);
-                entry->document->set_paused(true, out);
+            Outbox out(*this, *entry);
+            entry->document.set_paused(true, out);
+            if (entry->document.loaded()) {
                 entry->stale = true;  // a commit may be lost in flight: rebuild when back
             }
-        } else if (!entry->loading && (entry->stale || !entry->document)) {
+        } else if (!entry->loading && (entry->stale || !entry->document.loaded())) {
             load(id);
         }
         publish_summary(*entry);

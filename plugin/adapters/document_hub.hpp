@@ -32,8 +32,9 @@ class DataSink {
     virtual ~DataSink() = default;
     /// Sends text to a session's data channel; false when its outbound queue is over budget.
     virtual bool send(room::SessionKey to, const std::string& text) = 0;
-    /// The same, past the budget (counted all the same): see DocumentOutbox::send_beyond_budget.
-    virtual void send_beyond_budget(room::SessionKey to, const std::string& text) = 0;
+    /// The same, past the budget (counted all the same): see DocumentOutbox::send_beyond_budget;
+    /// false when the queue is now over its budget.
+    virtual bool send_beyond_budget(room::SessionKey to, const std::string& text) = 0;
 };
 
 struct HubConfig {
@@ -42,7 +43,6 @@ struct HubConfig {
     int snapshot_every = 200;
     int key_ttl_seconds = 86400;
     std::string default_language = "python";
-    std::size_t max_queued_per_interview = 512;  ///< messages waiting for a document to load
 };
 
 /// What an operator sees of one live document.

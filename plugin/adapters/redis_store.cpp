@@ -19,21 +19,32 @@ namespace interview::adapters {
 
 namespace {
 
-// KEYS: doc, log, seqs. ARGV: revision, op, client, seq, author, expire_at (0: leave the
-// expiry as it is; refreshing it on every keystroke would triple the commands per edit).
+// KEYS: doc, log, seqs. ARGV: first revision, client, seq, author, expire_at (0: leave the
+// expiry as it is; refreshing it on every keystroke would triple the commands per edit), a client
+// whose seq record goes ('' for none), then one op per revision (several: an edit committed in
+// pieces, stored all or none; every piece but the last has seq 0).
 constexpr const char* kCommitScript = R"lua(
 local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
-local revision = tonumber(ARGV[1])
-if head + 1 ~= revision then
+local first = tonumber(ARGV[1])
+if head + 1 ~= first then
   return redis.error_reply('CONFLICT head is ' .. head)
 end
-redis.call('XADD', KEYS[2], ARGV[1] .. '-0', 'op', ARGV[2], 'client', ARGV[3], 'seq', ARGV[4], 'author', ARGV[5])
-redis.call('HSET', KEYS[1], 'head', ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
-if ARGV[6] ~= '0' then
-  for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[6]) end
+local n = #ARGV - 6
+for i = 1, n do
+  local seq = '0'
+  if i == n then seq = ARGV[3] end
+  redis.call('XADD', KEYS[2], string.format('%d-0', first + i - 1), 'op', ARGV[6 + i], 'client', ARGV[2], 'seq', seq, 'author', ARGV[4])
 end
-return revision
+local last = first + n - 1
+redis.call('HSET', KEYS[1], 'head', string.format('%d', last))
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+if ARGV[6] ~= '' then
+  redis.call('HDEL', KEYS[3], ARGV[6])
+end
+if ARGV[5] ~= '0' then
+  for i = 1, 3 do redis.call('EXPIREAT', KEYS[i], ARGV[5]) end
+end
+return last
 )lua";
 
 // KEYS: doc, log. ARGV: revision, text, keep_from.
@@ -486,7 +497,7 @@ void RedisStore::load(const std::string& id,
     });
 }
 
-void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t expire_at,
+void RedisStore::commit(const std::string& id, const room::PendingCommit& c, std::int64_t expire_at,
                         std::function<void(CommitOutcome, std::string)> done) {
     // The keys' expiry moves with the interview's end, which changes rarely: refresh it on the
     // first commit and then at most once a minute.
@@ -503,12 +514,13 @@ void RedisStore::commit(const std::string& id, const StoredOp& c, std::int64_t e
                                      doc_key(id),
                                      log_key(id),
                                      seqs_key(id),
-                                     std::to_string(c.revision),
-                                     c.op_json,
+                                     std::to_string(c.first_revision),
                                      c.client_id,
                                      std::to_string(c.seq),
                                      c.author,
-                                     refresh ? std::to_string(expire_at) : "0"};
+                                     refresh ? std::to_string(expire_at) : "0",
+                                     c.forget_client};
+    args.insert(args.end(), c.op_jsons.begin(), c.op_jsons.end());
     auto impl = impl_;
     auto finish = [impl, id, done](redisReply* r) {
         if (r == nullptr) {

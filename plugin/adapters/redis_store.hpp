@@ -6,9 +6,11 @@
 //   {iv:<id>}:doc   hash: head (last committed revision), snap (snapshot revision), text
 //                   (snapshot text, UTF-8), language, state ("open" or "ended")
 //   {iv:<id>}:log   stream: one entry per committed operation, id "<revision>-0", fields op
-//                   (JSON), client, seq, author; trimmed behind snapshots
-//   {iv:<id>}:seqs  hash: client id -> last committed seq
-// A commit is one Lua script: compare head with revision-1, append, move head, record the seq,
+//                   (JSON), client (participant id ':' client id), seq (0 for the pieces
+//                   before an edit's last one), author; trimmed behind snapshots
+//   {iv:<id>}:seqs  hash: participant id ':' client id -> last committed seq
+// A commit is one Lua script: compare head with the first revision - 1, append (every piece of an
+// edit at once), move head, record the seq (and drop a client record the document evicted),
 // refresh the expiry; anything else is refused whole (CONFLICT). With Sentinels, the master is
 // looked up before each connection; with wait_replicas, WAIT follows each commit and load.
 #pragma once
@@ -28,8 +30,14 @@
 
 namespace interview::adapters {
 
-/// One committed operation as Redis keeps it: the same record the document hands to the store.
-using StoredOp = room::PendingCommit;
+/// One committed operation as Redis keeps it (one entry of the log stream).
+struct StoredOp {
+    std::uint64_t revision = 0;
+    std::string op_json;
+    std::string client_id;  ///< scoped: participant id ':' client id
+    std::uint64_t seq = 0;  ///< 0: a piece of an edit whose last piece carries the seq
+    std::string author;
+};
 
 struct StoredDocument {
     bool exists = false;
@@ -73,7 +81,8 @@ class RedisStore {
     void load(const std::string& interview_id,
               std::function<void(std::variant<StoredDocument, std::string>)> done);
     /// `expire_at`: Unix seconds after which every key of the interview may go.
-    void commit(const std::string& interview_id, const StoredOp& commit, std::int64_t expire_at,
+    void commit(const std::string& interview_id, const room::PendingCommit& commit,
+                std::int64_t expire_at,
                 std::function<void(CommitOutcome, std::string detail)> done);
     /// Stores `text` as the snapshot at `revision` (which must be committed) and trims the log
     /// to the entries from `keep_from` on.

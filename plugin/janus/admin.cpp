@@ -106,9 +106,11 @@ json_t* Runtime::handle_admin_message(json_t* message) {
     }
     if (const auto* kick = std::get_if<protocol::AdminKick>(&request)) {
         std::optional<room::SessionKey> key;
+        bool room_found = false;
         {
             std::lock_guard lock(rooms_mutex_);
             if (const room::Room* room = rooms_.find(kick->interview_id)) {
+                room_found = true;
                 for (const room::Member& m : room->members) {
                     if (m.participant.id == kick->participant_id) {
                         key = m.session;
@@ -116,10 +118,15 @@ json_t* Runtime::handle_admin_message(json_t* message) {
                 }
             }
         }
+        if (!room_found) {
+            return protocol::error_event(
+                       {ErrorCode::unknown_interview, "no room of that interview on this Janus"})
+                .release();
+        }
         auto session = key ? find(*key) : nullptr;
         if (!session) {
-            return protocol::error_event({ErrorCode::invalid_field,
-                                          "no such participant in a room live on this Janus"})
+            return protocol::error_event(
+                       {ErrorCode::invalid_field, "no such participant in that interview's room"})
                 .release();
         }
         IV_LOG(LOG_INFO, "admin kicked participant %s from interview %s",

@@ -42,6 +42,18 @@ media::Direction direction_of(janus_sdp_mdirection direction) {
     }
 }
 
+// RFC 8841's a=max-message-size on the answer's data channel: Janus delivers at most 65,535
+// bytes (a 16-bit length, longer messages arrive cut), so a compliant browser must learn not to
+// send more than the plugin accepts (its send() then throws instead).
+void advertise_max_message_size(janus_sdp* answer, int index, int bytes) {
+    janus_sdp_mline* line = janus_sdp_mline_find_by_index(answer, index);
+    if (line == nullptr) {
+        return;
+    }
+    janus_sdp_attribute_add_to_mline(line,
+                                     janus_sdp_attribute_create("max-message-size", "%d", bytes));
+}
+
 std::string mid_of(const janus_sdp_mline* mline) {
     for (GList* it = mline->attributes; it != nullptr; it = it->next) {
         const auto* attribute = static_cast<const janus_sdp_attribute*>(it->data);
@@ -137,6 +149,7 @@ void Runtime::connect(const SessionPtr& session, const std::string& transaction,
                 janus_sdp_generate_answer_mline(offer.get(), answer.get(), mline,
                                                 JANUS_SDP_OA_MLINE, JANUS_SDP_APPLICATION,
                                                 JANUS_SDP_OA_DONE);
+                advertise_max_message_size(answer.get(), mline->index, settings_.max_message_bytes);
                 break;
             case media::LineUse::publish:
                 // Transport-wide CC lets the browser estimate its uplink; audio level and video

@@ -78,6 +78,12 @@ void Runtime::register_media(const SessionPtr& session, const std::string& inter
         room->room.add(std::move(peer));
     }
     session->set_media_room(room);
+    if (session->destroyed() || !session->membership()) {
+        // A leave or destroy_session ran while this connect was being answered: their
+        // drop_media came before the registration above, so undo it here (no ghost publisher).
+        drop_media(*session);
+        return;
+    }
     if (session->media_up()) {
         // The PeerConnection came up before the answer was registered (Janus may do that).
         start_media(*session);
@@ -166,6 +172,13 @@ void Runtime::send_remb(janus_plugin_session* handle, int mindex, std::uint32_t 
 void Runtime::setup_media(janus_plugin_session* handle) {
     if (auto session = find(handle)) {
         session->set_media_up(true);
+        // A new PeerConnection has an empty queue: whatever the last one held back is gone, and
+        // the document must stop treating this member as behind (its hello brings it up to date).
+        session->queued_bytes().store(0);
+        session->over_budget_since_ms().store(0);
+        if (session->held_back().exchange(false) && session->membership()) {
+            hub_->drained(session->key());
+        }
         start_media(*session);
     }
 }

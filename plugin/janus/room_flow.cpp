@@ -10,11 +10,33 @@ namespace interview::janus {
 using protocol::ApiError;
 using protocol::ErrorCode;
 
+namespace {
+// Join throttling (docs/PROTOCOL.md, `join`): 10 attempts at once per handle, then one a second;
+// at most 64 joins waiting for the service at once on this Janus.
+constexpr int kJoinBurst = 10;
+constexpr std::int64_t kJoinIntervalMs = 1000;
+constexpr int kMaxJoinsVerifying = 64;
+}  // namespace
+
 void Runtime::start_join(const SessionPtr& session, const std::string& transaction,
                          protocol::JoinRequest request) {
     if (session->membership()) {
         push_error(*session, transaction,
-                   {ErrorCode::already_joined, "this handle has joined already; leave first"});
+                   {ErrorCode::already_joined, "this handle has joined already; leave first"},
+                   "join");
+        return;
+    }
+    // The plugin throttles its own clients (the service does not count /verify failures against
+    // the plugin): per handle, and in flight on this Janus.
+    const auto steady_now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+    if (!session->take_join_attempt(steady_now, kJoinBurst, kJoinIntervalMs)) {
+        push_error(*session, transaction,
+                   {ErrorCode::rate_limited,
+                    "too many join attempts on this handle; try again "
+                    "in a few seconds"},
+                   "join");
         return;
     }
     if (!session->begin_join()) {
@@ -29,12 +51,25 @@ void Runtime::start_join(const SessionPtr& session, const std::string& transacti
             cached = *v;
         }
     }
-    if (cached) {
+    // The cache only admits: an answer that would refuse (e.g. too early, and the interview has
+    // been moved since) is asked again, so a PATCH takes effect at once.
+    if (cached && !access::admission_error(*cached, now(), settings_.early_join_minutes,
+                                           settings_.grace_minutes)) {
         finish_join(session, transaction, request, *cached);
+        return;
+    }
+    if (joins_verifying_.fetch_add(1) >= kMaxJoinsVerifying) {
+        joins_verifying_.fetch_sub(1);
+        session->end_join();
+        push_error(*session, transaction,
+                   {ErrorCode::rate_limited,
+                    "too many joins are being verified on this Janus; try again shortly"},
+                   "join");
         return;
     }
     verify_with_service(request.interview_id, request.token,
                         [this, session, transaction, request](Verdict verdict) {
+                            joins_verifying_.fetch_sub(1);
                             tasks_.push([this, session, transaction, request, verdict] {
                                 finish_join(session, transaction, request, verdict);
                             });
@@ -99,7 +134,12 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
         access::join_window(v.start, v.end, settings_.early_join_minutes, settings_.grace_minutes);
     std::variant<room::Joined, ApiError> result;
     {
+        // destroy_session marks the session under this lock too: either it sees the member in
+        // the room (and its leave takes it out) or the join sees it destroyed.
         std::lock_guard lock(rooms_mutex_);
+        if (session->destroyed()) {
+            return;
+        }
         result = rooms_.join(v, session->key(), window, settings_.max_participants);
     }
     if (const auto* error = std::get_if<ApiError>(&result)) {
@@ -114,6 +154,12 @@ void Runtime::finish_join(const SessionPtr& session, const std::string& transact
            access::role_name(v.participant.role), v.interview_id.c_str());
 
     hub_->member_joined(v.interview_id, session->key(), v.participant, window.closes_at);
+    if (session->destroyed()) {
+        // destroy_session's leave may have run between the join above and here, before the
+        // membership and the document knew of it: undo both, so no ghost stays behind.
+        leave_room(session, "detached", "");
+        return;
+    }
     if (joined.replaced) {
         hub_->member_left(*joined.replaced);
         if (auto old = find(*joined.replaced)) {

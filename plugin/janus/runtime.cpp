@@ -14,6 +14,12 @@ namespace {
 
 constexpr const char* kConfigFile = "janus.plugin.interview.jcfg";
 
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string take_transaction(char* transaction) {
     std::string copy = transaction != nullptr ? transaction : "";
     g_free(transaction);  // the plugin owns it (janus_plugin.handle_message)
@@ -157,7 +163,10 @@ int Runtime::destroy_session(janus_plugin_session* handle) {
         sessions_.erase(it);
         by_key_.erase(session->key());
     }
-    session->mark_destroyed();
+    {
+        std::lock_guard lock(rooms_mutex_);  // see finish_join: no join completes past this
+        session->mark_destroyed();
+    }
     handle->plugin_handle = nullptr;
     leave_room(session, "detached", "");
     return 0;
@@ -193,6 +202,7 @@ void Runtime::worker_loop() {
             if (std::chrono::steady_clock::now() >= next_tick) {
                 next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
                 close_due_rooms();
+                disconnect_slow_consumers();
                 if (settings_.recheck_seconds > 0) {
                     recheck_members();  // those whose check is due
                 }
@@ -211,7 +221,7 @@ void Runtime::handle_request(const SessionPtr& session, const std::string& trans
     auto parsed = protocol::parse_request(message);
     if (auto* error = std::get_if<protocol::ApiError>(&parsed)) {
         IV_LOG(LOG_VERB, "refused request: %s", protocol::error_name(error->code));
-        push_error(*session, transaction, *error);
+        push_error(*session, transaction, *error, protocol::named_request(message));
         drop_unanswered_offer(*session, jsep);
         return;
     }
@@ -281,22 +291,34 @@ void Runtime::push_error(const Session& session, const std::string& transaction,
 
 bool Runtime::send_text(Session& session, const std::string& text, bool bounded) {
     if (text.size() > 65535) {
-        // Janus's data length is 16-bit: never hand it something it would cut.
+        // Janus's data length is 16-bit; the document never makes a longer message (long edits
+        // go out in pieces, snapshots in parts): this is a bug, not a silent cut.
         IV_LOG(LOG_ERR, "refusing to send a %zu-byte data message", text.size());
         return true;
     }
     // Janus's own queue has no bound: keep ours. Past the budget nothing more is queued for this
     // session until data_ready says it drained (the document then sends a snapshot instead).
+    // A snapshot's parts go past the budget, up to the hard limit: a member whose queue would
+    // pass that is disconnected, as Redis drops a client past its output buffer limit.
     const auto budget = static_cast<std::size_t>(settings_.outbound_queue_bytes);
+    const std::size_t hard_limit =
+        budget + 8 * static_cast<std::size_t>(settings_.max_document_bytes);
     std::size_t queued = session.queued_bytes().load();
     do {
-        if (bounded && queued + text.size() > budget) {
+        if ((bounded && queued + text.size() > budget) || queued + text.size() > hard_limit) {
             session.held_back().store(true);
+            std::int64_t zero = 0;
+            session.over_budget_since_ms().compare_exchange_strong(zero, steady_ms());
+            if (queued + text.size() > hard_limit) {
+                disconnect_slow_consumer(session, "its outbound queue passed the hard limit");
+                return false;
+            }
             // data_ready may have reset the count between the check and the flag, and seen no
             // flag: then nothing is in flight and no data_ready will come; tell the document
             // ourselves (posted: it runs after the caller has marked the member as behind).
             if (session.queued_bytes().load() == 0 && session.held_back().exchange(false) &&
                 session.membership()) {
+                session.over_budget_since_ms().store(0);
                 hub_->drained(session.key());
             }
             return false;
@@ -309,13 +331,54 @@ bool Runtime::send_text(Session& session, const std::string& text, bool bounded)
     packet.buffer = const_cast<char*>(text.data());
     packet.length = static_cast<uint16_t>(text.size());
     gateway_->relay_data(session.handle(), &packet);
+    if (!bounded && queued + text.size() > budget) {
+        // Sent, but the queue is now over its budget: the document holds everything else back
+        // until data_ready, and must hear of it then.
+        session.held_back().store(true);
+        std::int64_t zero = 0;
+        session.over_budget_since_ms().compare_exchange_strong(zero, steady_ms());
+        return false;
+    }
     return true;
 }
 
-void Runtime::DataSink::send_beyond_budget(room::SessionKey to, const std::string& text) {
-    if (auto session = runtime_.find(to); session && !session->destroyed()) {
-        runtime_.send_text(*session, text, false);
+void Runtime::disconnect_slow_consumer(Session& session, const char* why) {
+    if (session.destroyed() || !session.has_pc()) {
+        return;
     }
+    IV_LOG(LOG_WARN, "disconnecting a participant that does not read its data channel (%s)", why);
+    JsonPtr event(json_object());
+    json_object_set_new(event.get(), "interview", json_string("event"));
+    json_object_set_new(event.get(), "event", json_string("disconnected"));
+    json_object_set_new(event.get(), "reason", json_string("slow_consumer"));
+    push_event(session, {}, event.get());
+    session.over_budget_since_ms().store(0);
+    gateway_->close_pc(session.handle());
+}
+
+void Runtime::disconnect_slow_consumers() {
+    const std::int64_t limit_ms = static_cast<std::int64_t>(settings_.slow_consumer_seconds) * 1000;
+    const std::int64_t now = steady_ms();
+    std::vector<SessionPtr> slow;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        for (const auto& [handle, session] : sessions_) {
+            const std::int64_t since = session->over_budget_since_ms().load();
+            if (since != 0 && now - since >= limit_ms) {
+                slow.push_back(session);
+            }
+        }
+    }
+    for (const auto& session : slow) {
+        disconnect_slow_consumer(*session, "over its outbound budget for slow_consumer_seconds");
+    }
+}
+
+bool Runtime::DataSink::send_beyond_budget(room::SessionKey to, const std::string& text) {
+    if (auto session = runtime_.find(to); session && !session->destroyed()) {
+        return runtime_.send_text(*session, text, false);
+    }
+    return true;
 }
 
 bool Runtime::DataSink::send(room::SessionKey to, const std::string& text) {
@@ -363,8 +426,10 @@ void Runtime::incoming_data(janus_plugin_session* handle, janus_plugin_data* pac
         return;
     }
     if (packet->length == 65535) {
-        // Janus cuts longer messages to 65,535 bytes without saying so: refuse, never apply a
-        // truncated edit.
+        // Janus hands plugins a 16-bit length: a longer message arrives cut to its length modulo
+        // 65,536 (nothing tells the plugin). The SDP answer advertises max_message_bytes
+        // (a=max-message-size), so a compliant sender never sends one; 65,535 itself is the one
+        // length that may be a cut one and is refused. docs/PROTOCOL.md says what else happens.
         protocol::DataError error{{protocol::ErrorCode::message_too_large,
                                    "the message reached Janus's 65,535-byte limit and may be cut"},
                                   {},
@@ -383,6 +448,7 @@ void Runtime::data_ready(janus_plugin_session* handle) {
     // Only a member that had something held back needs the document thread: waking it on
     // every drain (twice per edit in a busy room) cost more than all the OT work.
     session->queued_bytes().store(0);
+    session->over_budget_since_ms().store(0);
     if (session->held_back().exchange(false) && session->membership()) {
         hub_->drained(session->key());
     }

@@ -64,7 +64,7 @@ class Runtime {
       public:
         explicit DataSink(Runtime& runtime) : runtime_(runtime) {}
         bool send(room::SessionKey to, const std::string& text) override;
-        void send_beyond_budget(room::SessionKey to, const std::string& text) override;
+        bool send_beyond_budget(room::SessionKey to, const std::string& text) override;
 
       private:
         Runtime& runtime_;
@@ -132,8 +132,13 @@ class Runtime {
     /// requests was refused.
     void push_error(const Session& session, const std::string& transaction,
                     const protocol::ApiError& error, const char* request = nullptr);
-    /// false when `bounded` and the session's outbound budget is spent (nothing sent).
+    /// false when the session's queue is over its outbound budget: nothing was sent when
+    /// `bounded`; when not (a snapshot part), it was sent unless past the hard limit.
     bool send_text(Session& session, const std::string& text, bool bounded = true);
+    /// Closes the PeerConnection of a member that does not read what it is sent, with the
+    /// event `disconnected` (reason slow_consumer); it stays in the room and may connect again.
+    void disconnect_slow_consumer(Session& session, const char* why);
+    void disconnect_slow_consumers();  // the 1 s tick: over budget for slow_consumer_seconds
     void notify(const Session* session, const json_t* event);
 
     janus_callbacks* const gateway_;
@@ -150,7 +155,8 @@ class Runtime {
     room::Registry rooms_;          // guarded by rooms_mutex_
     access::VerifyCache verified_;  // guarded by rooms_mutex_
 
-    std::atomic<std::uint64_t> rechecks_{0};             // tokens checked again
+    std::atomic<int> joins_verifying_{0};     // /verify calls of joins in flight (capped)
+    std::atomic<std::uint64_t> rechecks_{0};  // tokens checked again
     std::atomic<std::uint64_t> rechecks_unanswered_{0};  // ... with no definitive answer
     std::atomic<std::uint64_t> recheck_removals_{0};     // members removed after a refusal
 

@@ -3,6 +3,7 @@
 // session (and the Janus handle it references) outlives any work still pointing at it.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -47,6 +48,9 @@ class Session {
     /// Something was held back because the budget was spent: the document must hear when the
     /// channel drains (it then resyncs the member). Without this, nobody needs to be told.
     std::atomic<bool>& held_back() { return held_back_; }
+    /// When (steady clock, ms) its queue first went over the budget since it last drained; 0:
+    /// within it. A member over it for slow_consumer_seconds is disconnected.
+    std::atomic<std::int64_t>& over_budget_since_ms() { return over_budget_since_ms_; }
 
     bool media_up() const { return media_up_.load(); }
     void set_media_up(bool up) { media_up_.store(up); }
@@ -61,6 +65,19 @@ class Session {
     std::shared_ptr<LiveMediaRoom> media_room() const;
     void set_media_room(std::shared_ptr<LiveMediaRoom> room);
 
+    /// Join attempts of this handle: a token bucket (worker thread only): `burst` at once, then
+    /// one every `interval_ms`. False: throttled.
+    bool take_join_attempt(std::int64_t now_ms, int burst, std::int64_t interval_ms) {
+        const double refill =
+            static_cast<double>(now_ms - join_tokens_at_ms_) / static_cast<double>(interval_ms);
+        join_tokens_ = std::min<double>(burst, join_tokens_ + std::max(0.0, refill));
+        join_tokens_at_ms_ = now_ms;
+        if (join_tokens_ < 1.0) {
+            return false;
+        }
+        join_tokens_ -= 1.0;
+        return true;
+    }
     /// A join is being verified: a second join on the same handle waits its turn.
     bool begin_join() { return !joining_.exchange(true); }
     void end_join() { joining_.store(false); }
@@ -84,6 +101,9 @@ class Session {
     std::atomic<bool> has_pc_{false};
     std::atomic<std::size_t> queued_bytes_{0};
     std::atomic<bool> held_back_{false};
+    std::atomic<std::int64_t> over_budget_since_ms_{0};
+    double join_tokens_ = 5;  // worker thread only (take_join_attempt)
+    std::int64_t join_tokens_at_ms_ = 0;
     mutable std::mutex mutex_;
     std::optional<Membership> membership_;       // guarded by mutex_
     std::shared_ptr<LiveMediaRoom> media_room_;  // guarded by mutex_

@@ -145,8 +145,11 @@ class DocClient:
     """The client state machine. Callers feed it local edits and server messages; it says what
     to send. Revisions and seqs follow docs/PROTOCOL.md."""
 
-    def __init__(self, client_id: str):
+    def __init__(self, client_id: str, participant_id: str | None = None):
         self.client_id = client_id
+        # When known, an op counts as ours only if its author is us too (client ids are unique
+        # per participant, not across a room).
+        self.participant_id = participant_id
         self.doc = b""
         self.revision = 0
         self.seq = 0
@@ -191,8 +194,14 @@ class DocClient:
             return None  # already have it (e.g. in a snapshot)
         assert m["revision"] == self.revision + 1, f"gap: {self.revision} -> {m['revision']}"
         self.applied_revisions.append(m["revision"])
-        if (self.outstanding is not None and m["client_id"] == self.client_id
-                and m["seq"] == self.outstanding["seq"]):
+        own = (self.outstanding is not None and m["client_id"] == self.client_id
+               and (self.participant_id is None or m.get("author") == self.participant_id))
+        if own and m["seq"] == 0:
+            # A piece of our edit, committed in pieces because its transformed form was too
+            # long for one message: already in our document; the last piece acknowledges it.
+            self.revision = m["revision"]
+            return None
+        if own and m["seq"] == self.outstanding["seq"]:
             self.acked.append((self.client_id, m["seq"]))
             self.revision = m["revision"]
             self.outstanding = None

@@ -52,7 +52,8 @@ def assert_acked_exactly_once(peers, redis, interview_id):
         acked = [s for c, s in p.client.acked if c == p.client.client_id]
         assert acked == list(range(1, len(acked) + 1)), f"{p.name}: lost or doubled acks"
         assert p.client.seq == len(acked), f"{p.name}: unacknowledged edits remain"
-        assert last.get(p.client.client_id, 0) == len(acked)
+        # the store scopes client ids to their participant
+        assert last.get(f"{p.joined['you']['id']}:{p.client.client_id}", 0) == len(acked)
 
 
 async def type_concurrently(peers, rng, ops_each: int):

@@ -31,9 +31,10 @@ struct Outbox : room::DocumentOutbox {
         sent[to].push_back(text);
         return true;
     }
-    void send_beyond_budget(room::SessionKey to, const std::string& text) override {
+    bool send_beyond_budget(room::SessionKey to, const std::string& text) override {
         sent[to].push_back(text);  // even when "full": that is the point
         beyond_budget[to] += 1;
+        return full.count(to) == 0;
     }
     void persist(const room::PendingCommit& c) override { commits.push_back(c); }
     void persist_language(const std::string& l) override { languages.push_back(l); }
@@ -170,8 +171,12 @@ TEST_F(DocumentTest, ReadOnlyAndPausedRefuseEditsWithTheirOwnCodes) {
     auto m = out_.take(1);
     EXPECT_EQ(error_of(m[0]), "storage_unavailable");
     EXPECT_EQ(json_integer_value(json_object_get(m[0].get(), "seq")), 1);
-    doc_.set_paused(false, out_);
-    EXPECT_EQ(type_of(out_.take(2)[0]), "resumed");
+    doc_.set_paused(false, out_);  // only a rebuild from storage goes live again
+    EXPECT_TRUE(out_.take(2).empty());
+    EXPECT_TRUE(doc_.paused());
+    doc_.load(ot::Authority(doc_.authority()), "python", false, out_);
+    EXPECT_EQ(type_of(out_.take(2).at(0)), "resumed");
+    hello_all();
     doc_.set_read_only("ended_by_recruiter", out_);
     auto ro = out_.take(2);
     EXPECT_EQ(type_of(ro[0]), "read_only");
@@ -220,7 +225,7 @@ TEST_F(DocumentTest, TheSimpleFormIsAnEditOnTheCurrentRevision) {
     doc_.on_text(2, R"({"op":"delete","pos":0})", 0, out_);
     doc_.on_persisted(3, out_);
     EXPECT_EQ(doc_.authority().document().utf8(), "bc");
-    EXPECT_EQ(out_.commits.back().client_id, "simple-pr");
+    EXPECT_EQ(out_.commits.back().client_id, "pr:simple-pr");  // scoped in storage
     EXPECT_EQ(out_.commits.back().seq, 2u);
 }
 
@@ -279,9 +284,10 @@ TEST_F(DocumentTest, ASlowReceiverStopsGettingOpsAndGetsASnapshotWhenDrained) {
     EXPECT_TRUE(out_.take(2).empty());  // lagging: nothing until drained
     doc_.on_drained(2, out_);
     auto m = out_.take(2);
-    ASSERT_EQ(m.size(), 1u);
+    ASSERT_EQ(m.size(), 2u);
     EXPECT_EQ(type_of(m[0]), "snapshot");
     EXPECT_STREQ(json_string_value(json_object_get(m[0].get(), "text")), "abc");
+    EXPECT_EQ(type_of(m[1]), "synced");
 }
 
 TEST_F(DocumentTest, ASnapshotLargerThanTheBudgetStillArrivesWhole) {
@@ -292,13 +298,20 @@ TEST_F(DocumentTest, ASnapshotLargerThanTheBudgetStillArrivesWhole) {
     EXPECT_TRUE(out_.take(2).empty());
     doc_.on_drained(2, out_);  // the resync's parts go past the budget instead of looping
     auto m = out_.take(2);
-    ASSERT_EQ(m.size(), 1u);
+    ASSERT_EQ(m.size(), 2u);  // both past the budget: no loop of snapshots
     EXPECT_EQ(type_of(m[0]), "snapshot");
-    EXPECT_EQ(out_.beyond_budget[2], before + 1);
-    // a snapshot asked for while lagging waits for the drain
+    EXPECT_EQ(type_of(m[1]), "synced");
+    EXPECT_EQ(out_.beyond_budget[2], before + 2);
+    // a snapshot asked for while lagging waits for the drain (a hello cannot jump the queue)
     commit(1, "c1", 2, R"([1, "b"])");
     doc_.on_text(2, R"({"type":"hello","client_id":"c2","last_revision":null})", 0, out_);
-    EXPECT_EQ(type_of(out_.take(2).front()), "snapshot");  // hello clears lagging: served
+    EXPECT_TRUE(out_.take(2).empty());
+    out_.full.erase(2);
+    doc_.on_drained(2, out_);
+    auto again = out_.take(2);
+    ASSERT_EQ(again.size(), 2u);
+    EXPECT_EQ(type_of(again[0]), "snapshot");
+    EXPECT_EQ(type_of(again[1]), "synced");
 }
 
 TEST_F(DocumentTest, ChecksumCheckOkStaleOrResync) {

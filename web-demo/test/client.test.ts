@@ -207,3 +207,26 @@ describe('simulation against the local authority', () => {
     expect(auth.revision).toBeGreaterThan(50);
   });
 });
+
+describe('OTClient and edits committed in pieces', () => {
+  it('treats seq-0 pieces of its own edit as already applied and acks on the last piece', () => {
+    const c = new OTClient({ clientId: 'me', revision: 0, doc: 'abcd', nextSeq: seqGen(), selfId: 'p_me' });
+    c.localEdit([-4]);
+    // The plugin committed it as two revisions: a piece (seq 0) and the last piece (seq 1).
+    expect(c.receive({ revision: 1, client_id: 'me', seq: 0, author: 'p_me', op: [-2, 2] }).kind).toBe('piece');
+    expect(c.state).toBe('awaitingConfirm');
+    expect(c.receive({ revision: 2, client_id: 'me', seq: 1, author: 'p_me', op: [-2] }).kind).toBe('ack');
+    expect(c.revision).toBe(2);
+    expect(c.doc).toBe('');
+  });
+
+  it('applies pieces of someone else, and never takes another author\'s op as its ack', () => {
+    const c = new OTClient({ clientId: 'me', revision: 0, doc: 'abcd', nextSeq: seqGen(), selfId: 'p_me' });
+    c.localEdit([4, 'x']);
+    // Same client id, another author: a remote op, transformed and applied.
+    const r = c.receive({ revision: 1, client_id: 'me', seq: 1, author: 'p_other', op: ['z', 4] });
+    expect(r.kind).toBe('remote');
+    expect(c.state).toBe('awaitingConfirm');
+    expect(c.doc).toBe('zabcdx');
+  });
+});

@@ -74,3 +74,16 @@ describe('paste splitting', () => {
     expect(doc).toBe(paste);
   });
 });
+
+describe('splitOp and the component cap', () => {
+  it('keeps every piece under maxComponents and composes back to the op', () => {
+    const doc = 'a'.repeat(30000);
+    const op: Op = [];
+    for (let i = 0; i < 10000; i++) op.push(1, 'q');
+    op.push(20000);
+    const pieces = splitOp(op, 59_000, 1000);
+    expect(pieces.length).toBeGreaterThan(19);
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(1000);
+    expect(applyAll(doc, pieces)).toBe(apply(doc, op));
+  });
+});

@@ -34,6 +34,7 @@ const IntRule kIntRules[] = {
     {"max_document_bytes", &Settings::max_document_bytes, 1024, 16 * 1048576},
     {"max_ops_per_second", &Settings::max_ops_per_second, 1, 100000},
     {"outbound_queue_bytes", &Settings::outbound_queue_bytes, 65536, 256 * 1048576},
+    {"slow_consumer_seconds", &Settings::slow_consumer_seconds, 5, 3600},
     {"video_bitrate_cap", &Settings::video_bitrate_cap, 64000, 20000000},
     {"keyframe_min_interval_ms", &Settings::keyframe_min_interval_ms, 100, 10000},
 };
@@ -344,6 +345,7 @@ JsonPtr Settings::to_json() const {
     json_object_set_new(obj.get(), "max_document_bytes", json_integer(max_document_bytes));
     json_object_set_new(obj.get(), "max_ops_per_second", json_integer(max_ops_per_second));
     json_object_set_new(obj.get(), "outbound_queue_bytes", json_integer(outbound_queue_bytes));
+    json_object_set_new(obj.get(), "slow_consumer_seconds", json_integer(slow_consumer_seconds));
     json_object_set_new(obj.get(), "default_language", json_string(default_language.c_str()));
     json_object_set_new(obj.get(), "video_codec", json_string(video_codec.c_str()));
     json_object_set_new(obj.get(), "video_bitrate_cap", json_integer(video_bitrate_cap));

@@ -53,6 +53,7 @@ struct Settings {
     int max_document_bytes = 1048576;    ///< largest document (UTF-8 bytes)
     int max_ops_per_second = 50;         ///< per participant
     int outbound_queue_bytes = 1048576;  ///< per participant; beyond it, a snapshot replaces ops
+    int slow_consumer_seconds = 30;  ///< a participant over its budget this long is disconnected
     std::string default_language = "python";
 
     // Audio and video

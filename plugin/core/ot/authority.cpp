@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ot/json.hpp"
+
 namespace interview::ot {
 
 namespace {
@@ -60,23 +62,59 @@ std::optional<std::uint64_t> Authority::find_revision_of(std::string_view client
     return std::nullopt;
 }
 
+std::size_t entry_bytes(const LogEntry& entry) noexcept {
+    return sizeof(LogEntry) + entry.op.components().capacity() * sizeof(Component) +
+           entry.op.inserted_text().size() * sizeof(char16_t) + entry.client_id.capacity();
+}
+
+void Authority::drop_oldest() noexcept {
+    if (count_ == 0) {
+        return;
+    }
+    log_bytes_ -= weights_[head_];
+    weights_[head_] = 0;
+    if (++head_ == ring_.size()) {
+        head_ = 0;
+    }
+    --count_;
+}
+
 void Authority::append_log(std::string_view client_id, std::uint64_t seq, const Operation& op,
                            Operation* owned) {
-    LogEntry* slot = nullptr;
-    if (ring_.size() < config_.log_capacity) {
+    // A slot that once held a huge operation would keep its memory: recycled slots larger than
+    // this are emptied first.
+    constexpr std::size_t kKeepSlotBytes = 64 * 1024;
+    std::size_t index = 0;
+    if (count_ < ring_.size()) {
+        index = head_ + count_;  // a free slot after a drop
+        if (index >= ring_.size()) {
+            index -= ring_.size();
+        }
+        ++count_;
+    } else if (ring_.size() < config_.log_capacity && head_ == 0) {
         if (ring_.empty()) {
             // One allocation for the slots instead of a reallocation cascade while filling up.
-            ring_.reserve(std::min<std::size_t>(config_.log_capacity, 4096));
+            const std::size_t n = std::min<std::size_t>(config_.log_capacity, 4096);
+            ring_.reserve(n);
+            weights_.reserve(n);
         }
-        slot = &ring_.emplace_back();
+        ring_.emplace_back();
+        weights_.push_back(0);
+        index = ring_.size() - 1;
         ++count_;
     } else {
         // Full: recycle the oldest slot. Copy-assignment reuses its capacity (no allocation once
         // the slots have grown to the usual operation size).
-        slot = &ring_[head_];
+        index = head_;
+        log_bytes_ -= weights_[index];
         if (++head_ == ring_.size()) {
             head_ = 0;
         }
+    }
+    LogEntry* slot = &ring_[index];
+    if (weights_[index] > kKeepSlotBytes || entry_bytes(*slot) > kKeepSlotBytes) {
+        slot->op = Operation();
+        slot->op.clear();
     }
     slot->revision = revision_;
     if (owned != nullptr) {
@@ -88,6 +126,12 @@ void Authority::append_log(std::string_view client_id, std::uint64_t seq, const 
         slot->client_id.assign(client_id);
     }
     slot->seq = seq;
+    weights_[index] = entry_bytes(*slot);
+    log_bytes_ += weights_[index];
+    // The byte cap: the oldest entries go, but never the one just written.
+    while (log_bytes_ > config_.log_max_bytes && count_ > 1) {
+        drop_oldest();
+    }
 }
 
 Authority::ClientMap::value_type* Authority::find_client(std::string_view client_id) {
@@ -117,15 +161,72 @@ SubmitResult Authority::commit(std::string_view client_id, std::uint64_t seq, co
     if (auto st = validate(op, doc_, config_.limits); !st) {
         return Rejected{std::move(st).error()};
     }
+    if (config_.max_entry_json_bytes != 0 &&
+        operation_json_size(op) > config_.max_entry_json_bytes) {
+        return commit_pieces(client_id, seq,
+                             split_operation_for_json(op, config_.max_entry_json_bytes));
+    }
     if (auto st = doc_.apply(op); !st) {  // cannot fail after validate; kept for safety
         return Rejected{std::move(st).error()};
     }
     ++revision_;
     append_log(client_id, seq, op, owned);
+    if (seq != 0) {  // 0: a piece of an edit (see the header) whose last piece carries its seq
+        ClientState& c = client_entry(client_id).second;
+        c.last_seq = seq;
+        c.last_revision = revision_;
+    }
+    return Committed{revision_, entry_at(revision_), revision_};
+}
+
+SubmitResult Authority::commit_pieces(std::string_view client_id, std::uint64_t seq,
+                                      std::vector<Operation> pieces) {
+    // The whole op was validated; its pieces apply one after the other (each on the result of
+    // the previous one), so none of them can fail.
+    const std::uint64_t first = revision_ + 1;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        if (auto st = doc_.apply(pieces[i]); !st) {
+            return Rejected{std::move(st).error()};
+        }
+        ++revision_;
+        append_log(client_id, i + 1 == pieces.size() ? seq : 0, pieces[i], &pieces[i]);
+    }
     ClientState& c = client_entry(client_id).second;
     c.last_seq = seq;
     c.last_revision = revision_;
-    return Committed{revision_, entry_at(revision_)};
+    return Committed{revision_, entry_at(revision_), first};
+}
+
+std::size_t Authority::transform_work(std::uint64_t base_revision,
+                                      std::size_t components) const noexcept {
+    if (base_revision < oldest_revision() || base_revision > revision_) {
+        return SIZE_MAX;
+    }
+    std::size_t work = 0;
+    for (std::uint64_t r = base_revision + 1; r <= revision_; ++r) {
+        work += entry_at(r)->op.components().size() + components;
+    }
+    return work;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> Authority::clients() const {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    out.reserve(clients_.size());
+    for (const auto& [id, c] : clients_) {
+        out.emplace_back(id, c.last_revision.value_or(0));
+    }
+    return out;
+}
+
+void Authority::forget_client(std::string_view client_id) {
+    const auto it = clients_.find(client_id);
+    if (it == clients_.end()) {
+        return;
+    }
+    if (last_client_.node == &*it) {
+        last_client_.node = nullptr;
+    }
+    clients_.erase(it);
 }
 
 SubmitResult Authority::submit(std::string_view client_id, std::uint64_t seq,
@@ -168,7 +269,8 @@ SubmitResult Authority::submit_impl(std::string_view client_id, std::uint64_t se
                                        " is newer than the current revision " +
                                        std::to_string(revision_))};
     }
-    if (base_revision < oldest_revision()) {
+    if (base_revision < oldest_revision() ||
+        transform_work(base_revision, op.components().size()) > config_.max_transform_work) {
         return NeedsResync{revision_, oldest_revision()};
     }
     if (base_revision == revision_) {
@@ -281,6 +383,9 @@ Result<Authority> Authority::restore(std::string_view snapshot_utf8,
     for (auto it = entries.begin(); it != split; ++it) {
         ++a.revision_;
         a.append_log(it->client_id, it->seq, it->op, &it->op);
+        if (it->seq == 0) {
+            continue;
+        }
         ClientState& c = a.clients_[it->client_id];
         c.last_seq = std::max(c.last_seq, it->seq);
         if (c.last_seq == it->seq) {

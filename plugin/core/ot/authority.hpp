@@ -5,11 +5,19 @@
 //   1. seq <= last committed seq of that client -> Duplicate (acknowledged again, never applied
 //      twice). Checked before anything else, so a resend on an old revision is still recognised.
 //   2. base_revision > revision() -> Rejected{revision_in_future}; base_revision older than the
-//      log -> NeedsResync (the client must reload a snapshot).
+//      log, or so old that transforming the op would cost more than max_transform_work (see
+//      transform_work) -> NeedsResync (the client must reload a snapshot).
 //   3. op is transformed over each committed op since base_revision, one at a time, as
 //      transform(committed, incoming): on a same-position insert the committed text stays first.
 //   4. The transformed op is validated against the current document (Rejected: nothing changes),
-//      applied, appended to the log; Committed carries the log entry.
+//      applied, appended to the log; Committed carries the log entry. When max_entry_json_bytes
+//      is set and the op's JSON is longer (a transform can make an op much longer than what its
+//      author sent), it is committed as several consecutive log entries ("pieces"), each short
+//      enough; all but the last carry seq 0, the last carries the seq (it acknowledges the edit).
+//
+// Bounds (a hostile client must not make one message expensive for everyone): the log keeps at
+// most log_capacity entries and at most log_max_bytes of them (oldest dropped first), and a
+// transform may cross at most max_transform_work components.
 //
 // Seqs: a client numbers its operations 1, 2, 3, ... and has at most one in flight. A seq at or
 // below the last committed one is a resend (Duplicate). A gap (seq > last + 1) is accepted: a
@@ -54,12 +62,23 @@ struct LogEntry {
 struct AuthorityConfig {
     Limits limits;
     std::size_t log_capacity = 1000;  // committed ops kept for transform and catch-up (>= 1)
+    // Memory the log may hold (entry_bytes of each entry): past it the oldest entries go, even
+    // before log_capacity is reached, so a log of huge ops stays small.
+    std::size_t log_max_bytes = 4u << 20;
+    // What one submit (or one presence move) may cost: see transform_work().
+    std::size_t max_transform_work = 1u << 16;
+    // Longest JSON of one log entry (0: no limit); longer ops are committed in pieces.
+    std::size_t max_entry_json_bytes = 0;
 };
 
+// Memory an entry holds, for log_max_bytes: its components, its text and a fixed overhead.
+std::size_t entry_bytes(const LogEntry& entry) noexcept;
+
 struct Committed {
-    std::uint64_t revision;
-    // Non-owning; valid until the next call that changes the authority.
+    std::uint64_t revision;  // the last one it produced
+    // Non-owning; valid until the next call that changes the authority. The last piece.
     const LogEntry* entry;
+    std::uint64_t first_revision = 0;  // == revision unless committed in pieces
     const Operation& op() const { return entry->op; }
 };
 struct Duplicate {
@@ -134,6 +153,21 @@ class Authority {
     std::optional<std::uint64_t> last_seq(std::string_view client_id) const;
     ExportedState export_state() const;
 
+    // The cost of moving something with `components` components from `base_revision` to now:
+    // the components of every op it crosses plus its own once per op crossed. SIZE_MAX when
+    // base_revision is outside the log.
+    std::size_t transform_work(std::uint64_t base_revision, std::size_t components) const noexcept;
+    // Every client id with a recorded seq, and the revision of its last commit when known.
+    std::vector<std::pair<std::string, std::uint64_t>> clients() const;
+    // Drops a client's seq record (its later resends are then new edits): for a caller that caps
+    // the client ids one participant may use.
+    void forget_client(std::string_view client_id);
+    std::size_t log_bytes() const noexcept { return log_bytes_; }
+    // The owner of an authority built elsewhere (restored from storage) sets its message limit.
+    void set_max_entry_json_bytes(std::size_t bytes) noexcept {
+        config_.max_entry_json_bytes = bytes;
+    }
+
   private:
     struct ClientState {
         std::uint64_t last_seq = 0;
@@ -169,15 +203,20 @@ class Authority {
                         Operation* owned);
     void append_log(std::string_view client_id, std::uint64_t seq, const Operation& op,
                     Operation* owned);
+    void drop_oldest() noexcept;
+    SubmitResult commit_pieces(std::string_view client_id, std::uint64_t seq,
+                               std::vector<Operation> pieces);
     std::optional<std::uint64_t> find_revision_of(std::string_view client_id,
                                                   std::uint64_t seq) const;
 
     AuthorityConfig config_;
     TextBuffer doc_;
     std::uint64_t revision_ = 0;
-    std::vector<LogEntry> ring_;  // grows to log_capacity, then slots are recycled
-    std::size_t head_ = 0;        // index of the oldest entry
+    std::vector<LogEntry> ring_;        // grows to log_capacity, then slots are recycled
+    std::vector<std::size_t> weights_;  // entry_bytes of each slot when it was written
+    std::size_t head_ = 0;              // index of the oldest entry
     std::size_t count_ = 0;
+    std::size_t log_bytes_ = 0;  // entry_bytes of the entries kept
     ClientMap clients_;
     ClientCache last_client_;
 };

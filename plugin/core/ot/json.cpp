@@ -1,5 +1,6 @@
 #include "ot/json.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -115,6 +116,155 @@ std::string operation_to_json_text(const Operation& op) {
     std::unique_ptr<char, decltype(&std::free)> s(
         json_dumps(arr.get(), JSON_COMPACT | JSON_ENCODE_ANY), &std::free);
     return s ? std::string(s.get()) : std::string();
+}
+
+namespace {
+
+std::size_t digits(std::size_t n) noexcept {
+    std::size_t d = 1;
+    while (n >= 10) {
+        n /= 10;
+        ++d;
+    }
+    return d;
+}
+
+// Bytes Jansson writes for one UTF-16 code unit sequence starting at text[i] (a code point);
+// `units` gets how many code units it spans.
+std::size_t json_char_size(std::u16string_view text, std::size_t i, std::size_t& units) noexcept {
+    const char16_t c = text[i];
+    units = 1;
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 &&
+        text[i + 1] <= 0xDFFF) {
+        units = 2;
+        return 4;
+    }
+    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+        return 2;
+    }
+    if (c < 0x20) {
+        return 6;  // \u00XX
+    }
+    if (c < 0x80) {
+        return 1;
+    }
+    return c < 0x800 ? 2 : 3;
+}
+
+std::size_t json_string_size(std::u16string_view text) noexcept {
+    std::size_t n = 2;  // the quotes
+    for (std::size_t i = 0, units = 0; i < text.size(); i += units) {
+        n += json_char_size(text, i, units);
+    }
+    return n;
+}
+
+std::size_t component_json_size(const Operation& op, const Component& c) noexcept {
+    switch (c.kind) {
+        case Kind::retain:
+            return digits(c.length);
+        case Kind::erase:
+            return digits(c.length) + 1;
+        case Kind::insert:
+            return json_string_size(op.text(c));
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::size_t operation_json_size(const Operation& op) noexcept {
+    const auto& comps = op.components();
+    std::size_t n = 2 + (comps.empty() ? 0 : comps.size() - 1);  // brackets and commas
+    for (const Component& c : comps) {
+        n += component_json_size(op, c);
+    }
+    return n;
+}
+
+std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes) {
+    max_bytes = std::max<std::size_t>(max_bytes, 64);
+    if (operation_json_size(op) <= max_bytes) {
+        return {op};
+    }
+    // Each piece is [retain(done), ...its components..., retain(rest)]; 2 brackets, and two
+    // retains of at most 10 digits with their commas, are kept free.
+    const std::size_t budget = max_bytes - 2 - 2 * 11;
+    std::vector<Operation> pieces;
+    std::size_t done = 0;                 // target length produced by earlier pieces
+    std::size_t rest = op.base_length();  // base length not yet walked
+    Operation piece;
+    std::size_t used = 0;
+    std::size_t piece_start = 0;
+    auto flush = [&] {
+        if (used == 0) {
+            return;
+        }
+        Operation out;
+        out.retain(piece_start);
+        for (const Component& c : piece.components()) {
+            switch (c.kind) {
+                case Kind::retain:
+                    out.retain(c.length);
+                    break;
+                case Kind::erase:
+                    out.erase(c.length);
+                    break;
+                case Kind::insert:
+                    out.insert(piece.text(c));
+                    break;
+            }
+        }
+        out.retain(rest);
+        pieces.push_back(std::move(out));
+        piece.clear();
+        used = 0;
+        piece_start = done;
+    };
+    for (const Component& c : op.components()) {
+        if (c.kind != Kind::insert) {
+            const std::size_t size = component_json_size(op, c) + 1;
+            if (used + size > budget) {
+                flush();
+            }
+            if (c.kind == Kind::retain) {
+                piece.retain(c.length);
+                done += c.length;
+            } else {
+                piece.erase(c.length);
+            }
+            rest -= c.length;
+            used += size;
+            continue;
+        }
+        const std::u16string_view text = op.text(c);
+        std::size_t from = 0;
+        while (from < text.size()) {
+            if (used + 3 + 6 > budget) {  // not even one more character fits
+                flush();
+            }
+            std::size_t to = from;
+            std::size_t size = used + 3;  // quotes and comma
+            while (to < text.size()) {
+                std::size_t units = 0;
+                const std::size_t s = json_char_size(text, to, units);
+                if (size + s > budget) {
+                    break;
+                }
+                size += s;
+                to += units;
+            }
+            piece.insert(text.substr(from, to - from));
+            done += to - from;
+            used = size;
+            from = to;
+            if (from < text.size()) {
+                flush();
+            }
+        }
+    }
+    flush();
+    return pieces;
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "json_ptr.hpp"
 #include "ot/operation.hpp"
@@ -35,6 +36,13 @@ Result<Operation> operation_from_json_text(std::string_view text, const Limits& 
 
 JsonPtr operation_to_json(const Operation& op);
 std::string operation_to_json_text(const Operation& op);
+
+// Length of operation_to_json_text(op), computed without building it.
+std::size_t operation_json_size(const Operation& op) noexcept;
+// Splits `op` into operations to apply one after the other (each on the result of the previous)
+// whose JSON is at most `max_bytes` long (at least 64); their effect is exactly op's. An insert
+// longer than that is cut between code points. One piece when op fits already.
+std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes);
 
 struct SimpleEdit {
     enum class Type { insert, erase };

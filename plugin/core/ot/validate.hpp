@@ -17,7 +17,7 @@ struct Limits {
     // (and in a snapshot message) is UTF-8, and a UTF-16 cap would allow up to 3x as many bytes.
     std::size_t max_document_bytes = 1u << 20;  // 1 MiB of UTF-8
     std::size_t max_insert_units = 1u << 20;    // UTF-16 units inserted by one operation
-    std::size_t max_components = 1u << 16;      // components in one operation
+    std::size_t max_components = 1u << 14;      // components in one operation
     std::size_t max_client_id_bytes = 128;      // Authority::submit's client id
 };
 

@@ -132,6 +132,15 @@ std::variant<DataMessage, DataError> parse_data_message(std::string_view text,
                                                         const ot::Limits& limits) {
     json_error_t jerror;
     JsonPtr root(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &jerror));
+    if (!root && std::string_view(jerror.text).find("nvalid Unicode") != std::string_view::npos) {
+        // Jansson refuses a lone surrogate escape ("\ud83d", which JSON.stringify writes for a
+        // string cut inside a pair) while parsing: the message is well-formed JSON otherwise,
+        // and the rule it breaks is the document's text rule.
+        DataError e = fail(ErrorCode::invalid_operation,
+                           "a string holds a lone surrogate (" + std::string(jerror.text) + ")");
+        e.reason = "lone_surrogate";
+        return e;
+    }
     if (!root || !json_is_object(root.get())) {
         return fail(ErrorCode::malformed_request, "a data-channel message is one JSON object");
     }

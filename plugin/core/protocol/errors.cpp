@@ -52,6 +52,8 @@ const char* error_name(ErrorCode code) {
             return "read_only";
         case ErrorCode::revision_too_old:
             return "revision_too_old";
+        case ErrorCode::hello_required:
+            return "hello_required";
         case ErrorCode::internal_error:
             return "internal_error";
     }

@@ -31,10 +31,11 @@ enum class ErrorCode : int {
     forbidden_for_role = 479,     ///< the participant's role may not do this
     invalid_operation = 480,      ///< an edit that cannot apply (reason: the OT engine's code)
     message_too_large = 481,      ///< a data-channel message over max_message_bytes
-    rate_limited = 482,           ///< too many operations per second: resend later, same seq
+    rate_limited = 482,           ///< over a per-member rate limit: resend later, same seq
     storage_unavailable = 483,    ///< Redis is unreachable: edits are paused; resend later
     read_only = 484,              ///< the interview has ended: the document is read-only
     revision_too_old = 485,       ///< the op's revision is older than the kept log: resync
+    hello_required = 486,         ///< a document message before this channel's hello
     internal_error = 499,         ///< a bug: reported, logged, nothing changed
 };
 

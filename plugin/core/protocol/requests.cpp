@@ -52,6 +52,19 @@ const char* request_name(const Request& request) {
     return std::visit(Visitor{}, request);
 }
 
+const char* named_request(const json_t* message) {
+    const json_t* value = message != nullptr ? json_object_get(message, "request") : nullptr;
+    if (value == nullptr || !json_is_string(value)) {
+        return nullptr;
+    }
+    for (const char* name : {"info", "join", "leave", "connect", "configure", "end_interview"}) {
+        if (std::strcmp(json_string_value(value), name) == 0) {
+            return name;
+        }
+    }
+    return nullptr;
+}
+
 std::variant<Request, ApiError> parse_request(const json_t* message) {
     if (message == nullptr || !json_is_object(message)) {
         return ApiError{ErrorCode::malformed_request, "the message body must be a JSON object"};

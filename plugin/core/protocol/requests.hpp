@@ -43,6 +43,10 @@ using Request = std::variant<InfoRequest, JoinRequest, LeaveRequest, ConnectRequ
 /// Name of the request kind, for logs.
 const char* request_name(const Request& request);
 
+/// The known request a (possibly invalid) message names, for the error's "request" field;
+/// nullptr when it names none.
+const char* named_request(const json_t* message);
+
 std::variant<Request, ApiError> parse_request(const json_t* message);
 
 /// Interview ids are URL-safe: [A-Za-z0-9_-]{1,64}.

@@ -14,63 +14,202 @@ namespace {
 const char* const kColours[] = {"#e8590c", "#1c7ed6", "#2b8a3e", "#ae3ec9",
                                 "#c2255c", "#0b7285", "#5f3dc4", "#e67700"};
 
+// What an op message adds around its op: type, revision, client id (64), seq, author (64).
+constexpr std::size_t kOpEnvelopeBytes = 400;
+
 DataError data_error(ErrorCode code, std::string message, std::optional<std::uint64_t> seq = {},
                      std::string reason = {}) {
     return DataError{ApiError{code, std::move(message)}, seq, std::move(reason)};
 }
 
+DocumentConfig effective(DocumentConfig c) {
+    if (c.messages.per_second <= 0) {
+        // All messages together: what the per-type limits allow, plus some for bad ones, so an
+        // honest client within each limit never meets this one.
+        c.messages.per_second = c.max_ops_per_second + c.max_presence_per_second +
+                                c.hello.per_second + c.check.per_second + c.language.per_second +
+                                c.ping.per_second + 10;
+        c.messages.burst = 2 * c.messages.per_second;
+    }
+    c.authority.max_entry_json_bytes = c.max_broadcast_bytes > kOpEnvelopeBytes + 64
+                                           ? c.max_broadcast_bytes - kOpEnvelopeBytes
+                                           : 64;
+    return c;
+}
+
+std::string scoped_id(std::string_view participant, std::string_view client_id) {
+    std::string s;
+    s.reserve(participant.size() + 1 + client_id.size());
+    s.append(participant).append(1, ':').append(client_id);
+    return s;
+}
+
 }  // namespace
+
+bool Document::Bucket::take(const RateLimit& limit, std::int64_t now_ms) {
+    if (tokens < 0) {
+        tokens = limit.burst;
+        at_ms = now_ms;
+    }
+    const double elapsed = static_cast<double>(std::max<std::int64_t>(0, now_ms - at_ms)) / 1000.0;
+    tokens = std::min(limit.burst, tokens + elapsed * limit.per_second);
+    at_ms = now_ms;
+    if (tokens < 1.0) {
+        return false;
+    }
+    tokens -= 1.0;
+    return true;
+}
+
+std::pair<std::string_view, std::string_view> Document::unscope(std::string_view scoped) {
+    const auto colon = scoped.find(':');
+    if (colon == std::string_view::npos) {
+        return {std::string_view(), scoped};
+    }
+    return {scoped.substr(0, colon), scoped.substr(colon + 1)};
+}
+
+Document::Document(std::string interview_id, DocumentConfig config)
+    : interview_id_(std::move(interview_id)),
+      config_(effective(config)),
+      authority_(config_.authority) {}
 
 Document::Document(std::string interview_id, ot::Authority authority, std::string language,
                    bool read_only, DocumentConfig config)
     : interview_id_(std::move(interview_id)),
+      config_(effective(config)),
       authority_(std::move(authority)),
       language_(std::move(language)),
       read_only_(read_only),
-      config_(config),
-      confirmed_(authority_.revision()) {}
+      state_(State::live),
+      confirmed_(authority_.revision()) {
+    authority_.set_max_entry_json_bytes(config_.authority.max_entry_json_bytes);
+    index_clients();
+}
+
+void Document::index_clients() {
+    owner_of_.clear();
+    for (const auto& [scoped, revision] : authority_.clients()) {
+        const auto [participant, client] = unscope(scoped);
+        if (!participant.empty()) {
+            owner_of_.emplace(std::string(client), std::string(participant));
+        }
+    }
+}
 
 void Document::add_member(SessionKey key, const access::Participant& participant) {
     Member m;
     m.participant = participant;
     m.colour = kColours[colours_given_++ % (sizeof(kColours) / sizeof(kColours[0]))];
-    m.op_tokens = config_.max_ops_per_second;
     // Nothing is sent before its hello: until then it has "seen" everything, so broadcasts skip it.
     m.synced_revision = UINT64_MAX;
     members_[key] = std::move(m);
+}
+
+void Document::add_member(SessionKey key, const access::Participant& participant,
+                          DocumentOutbox& out) {
+    add_member(key, participant);
+    if (state_ == State::paused) {
+        tell_paused(key, members_[key], out);
+    }
 }
 
 void Document::remove_member(SessionKey key) {
     members_.erase(key);
 }
 
-void Document::send(SessionKey key, Member& member, const std::string& text, DocumentOutbox& out) {
+void Document::load(ot::Authority authority, std::string language, bool read_only,
+                    DocumentOutbox& out) {
+    authority_ = std::move(authority);
+    authority_.set_max_entry_json_bytes(config_.authority.max_entry_json_bytes);
+    language_ = std::move(language);
+    read_only_ = read_only_ || read_only;
+    confirmed_ = authority_.revision();
+    unconfirmed_.clear();  // what was not confirmed is not in storage: clients resend it
+    state_ = State::live;
+    index_clients();
+    for (auto& [key, member] : members_) {
+        // Everyone starts again from storage's state: a hello decides what each one gets.
+        member.hello = false;
+        member.synced_revision = UINT64_MAX;
+        member.lagging = false;
+        member.missed = false;
+        if (member.told_paused) {
+            member.told_paused = false;
+            member.deferred_hello.reset();  // it says hello again after `resumed`
+            send(key, member, protocol::simple_text("resumed"), out);
+        } else if (member.deferred_hello) {
+            const protocol::HelloMessage hello = std::move(*member.deferred_hello);
+            member.deferred_hello.reset();
+            on_hello(key, member, hello, out);
+        }
+    }
+}
+
+void Document::send(SessionKey key, Member& member, const std::string& text, DocumentOutbox& out,
+                    bool state) {
     if (member.lagging) {
+        member.missed = member.missed || state;
         return;
     }
     if (!out.send(key, text)) {
-        // Its queue is full: stop feeding it; a snapshot follows when it has drained.
+        // Its queue is full: stop feeding it; a snapshot follows when it has drained (when what
+        // it missed was the document's state: a lost answer to a ping or an error needs none).
         member.lagging = true;
+        member.missed = member.missed || state;
     }
 }
 
 void Document::send_error(SessionKey key, Member& member, const DataError& error,
                           DocumentOutbox& out) {
-    send(key, member, protocol::error_text(error), out);
+    send(key, member, protocol::error_text(error), out, false);
 }
 
-void Document::send_snapshot(SessionKey key, Member& member, DocumentOutbox& out) {
-    if (member.lagging) {
-        return;  // a fresh one goes out when its queue has drained
-    }
+void Document::tell_paused(SessionKey key, Member& member, DocumentOutbox& out) {
+    member.told_paused = true;
+    send(key, member, protocol::simple_text("paused", "reason", "storage_unavailable"), out);
+}
+
+void Document::send_snapshot(SessionKey key, Member& member, DocumentOutbox& out, bool synced) {
     // The text may include commits the store has not confirmed yet; their broadcasts must then
     // skip this member, hence synced_revision = the authority's revision, not confirmed_.
+    member.synced_revision = authority_.revision();
+    if (member.lagging) {
+        member.missed = true;  // one fresh snapshot (and synced) when drained, not one per ask
+        return;
+    }
+    bool within = true;
     for (const std::string& part :
          protocol::snapshot_texts(authority_.revision(), language_, read_only_,
                                   authority_.document().utf8(), config_.snapshot_part_bytes)) {
-        out.send_beyond_budget(key, part);
+        within = out.send_beyond_budget(key, part) && within;
     }
-    member.synced_revision = authority_.revision();
+    if (synced) {
+        // Part of the same unit: refused by a full queue, it would cost one more snapshot.
+        within = out.send_beyond_budget(
+                     key, protocol::revision_text("synced", member.synced_revision)) &&
+                 within;
+    }
+    // Past the budget the snapshot is still whole; nothing more goes until it has drained (and
+    // what is skipped meanwhile brings one more snapshot then).
+    member.lagging = !within;
+}
+
+bool Document::limited(SessionKey key, Member& member, Bucket& bucket, const RateLimit& limit,
+                       const char* name, std::optional<std::uint64_t> seq, std::int64_t now_ms,
+                       DocumentOutbox& out) {
+    if (bucket.take(limit, now_ms)) {
+        return false;
+    }
+    send_error(
+        key, member,
+        data_error(ErrorCode::rate_limited,
+                   std::string("more than ") + std::to_string(static_cast<int>(limit.burst)) +
+                       " '" + name + "' messages at once or " + std::to_string(limit.per_second) +
+                       " a second; send it again later",
+                   seq, name),
+        out);
+    return true;
 }
 
 void Document::on_text(SessionKey from, std::string_view text, std::int64_t now_ms,
@@ -80,6 +219,20 @@ void Document::on_text(SessionKey from, std::string_view text, std::int64_t now_
         return;
     }
     Member& member = it->second;
+    // Every message, a bad one included, takes from one bucket; past it messages are dropped
+    // unread, with one notice a second at most (answering each would let the sender amplify).
+    if (!member.messages.take(config_.messages, now_ms)) {
+        if (!member.limited_notice_ms || now_ms - *member.limited_notice_ms >= 1000) {
+            member.limited_notice_ms = now_ms;
+            send_error(from, member,
+                       data_error(ErrorCode::rate_limited,
+                                  "more than " + std::to_string(config_.messages.per_second) +
+                                      " messages a second: messages are dropped unread",
+                                  std::nullopt, "messages"),
+                       out);
+        }
+        return;
+    }
     if (text.size() > config_.max_message_bytes) {
         send_error(
             from, member,
@@ -95,14 +248,43 @@ void Document::on_text(SessionKey from, std::string_view text, std::int64_t now_
         return;
     }
     auto& message = std::get<protocol::DataMessage>(parsed);
-    if (auto* hello = std::get_if<protocol::HelloMessage>(&message)) {
-        on_hello(from, member, *hello, out);
+    if (auto* ping = std::get_if<protocol::PingMessage>(&message)) {
+        if (!limited(from, member, member.ping, config_.ping, "ping", {}, now_ms, out)) {
+            send(from, member, protocol::pong_text(ping->t), out, false);
+        }
+    } else if (auto* hello = std::get_if<protocol::HelloMessage>(&message)) {
+        if (limited(from, member, member.hello_bucket, config_.hello, "hello", {}, now_ms, out)) {
+            return;
+        }
+        if (state_ == State::loading) {
+            member.deferred_hello = std::move(*hello);  // answered when the text is here
+        } else if (state_ == State::paused) {
+            tell_paused(from, member, out);
+        } else {
+            on_hello(from, member, *hello, out);
+        }
     } else if (auto* op = std::get_if<protocol::OpMessage>(&message)) {
-        if (may_edit(from, member, op->seq, now_ms, out)) {
+        if (op->client_id.rfind("simple-", 0) == 0) {
+            send_error(
+                from, member,
+                data_error(ErrorCode::invalid_field,
+                           "client ids starting with 'simple-' are the simple form's", op->seq),
+                out);
+            return;
+        }
+        if (may_change(from, member, op->seq, "edit", out) &&
+            !limited(
+                from, member, member.ops,
+                RateLimit{double(config_.max_ops_per_second), double(config_.max_ops_per_second)},
+                "op", op->seq, now_ms, out)) {
             submit(from, member, op->client_id, op->seq, op->revision, op->op, out);
         }
     } else if (auto* simple = std::get_if<protocol::SimpleOpMessage>(&message)) {
-        if (!may_edit(from, member, std::nullopt, now_ms, out)) {
+        if (!may_change(from, member, std::nullopt, "edit", out) ||
+            limited(
+                from, member, member.ops,
+                RateLimit{double(config_.max_ops_per_second), double(config_.max_ops_per_second)},
+                "op", std::nullopt, now_ms, out)) {
             return;
         }
         auto converted = ot::simple_edit_to_operation(simple->edit, authority_.document());
@@ -114,26 +296,70 @@ void Document::on_text(SessionKey from, std::string_view text, std::int64_t now_
             return;
         }
         const std::string client = "simple-" + member.participant.id;
-        const auto last = authority_.last_seq(client).value_or(0);
+        const auto last = authority_.last_seq(scoped_id(member.participant.id, client)).value_or(0);
         member.simple_seq = std::max(member.simple_seq, last) + 1;
         submit(from, member, client, member.simple_seq, authority_.revision(), converted.value(),
                out);
     } else if (auto* presence = std::get_if<protocol::PresenceMessage>(&message)) {
-        on_presence(from, member, *presence, now_ms, out);
+        // Ephemeral: dropped (never answered) past the limit, before hello, while not live.
+        if (member.presence.take(RateLimit{double(config_.max_presence_per_second),
+                                           double(config_.max_presence_per_second)},
+                                 now_ms) &&
+            state_ == State::live && member.hello) {
+            on_presence(from, member, *presence, out);
+        }
     } else if (auto* language = std::get_if<protocol::LanguageMessage>(&message)) {
-        on_language(from, member, *language, out);
+        if (may_change(from, member, std::nullopt, "language", out) &&
+            !limited(from, member, member.language, config_.language, "language", {}, now_ms,
+                     out)) {
+            on_language(from, member, *language, out);
+        }
     } else if (auto* check = std::get_if<protocol::CheckMessage>(&message)) {
-        on_check(from, member, *check, out);
-    } else if (auto* ping = std::get_if<protocol::PingMessage>(&message)) {
-        send(from, member, protocol::pong_text(ping->t), out);
+        if (state_ != State::live) {
+            member.told_paused = true;
+            send_error(from, member,
+                       data_error(ErrorCode::storage_unavailable,
+                                  "the document is not available; check again after 'resumed'"),
+                       out);
+        } else if (!member.hello) {
+            send_error(from, member,
+                       data_error(ErrorCode::hello_required, "send 'hello' before 'check'"), out);
+        } else if (!limited(from, member, member.check, config_.check, "check", {}, now_ms, out)) {
+            on_check(from, member, *check, out);
+        }
     }
 }
 
-bool Document::may_edit(SessionKey key, Member& member, std::optional<std::uint64_t> seq,
-                        std::int64_t now_ms, DocumentOutbox& out) {
+bool Document::may_change(SessionKey key, Member& member, std::optional<std::uint64_t> seq,
+                          const char* what, DocumentOutbox& out) {
     if (!access::may_edit(member.participant.role)) {
+        send_error(
+            key, member,
+            data_error(ErrorCode::forbidden_for_role,
+                       std::string("observers cannot ") +
+                           (std::string_view(what) == "edit" ? "edit" : "change the language"),
+                       seq),
+            out);
+        return false;
+    }
+    if (state_ != State::live) {
+        member.told_paused = true;  // `resumed` follows when it is live
         send_error(key, member,
-                   data_error(ErrorCode::forbidden_for_role, "observers cannot edit", seq), out);
+                   data_error(ErrorCode::storage_unavailable,
+                              state_ == State::loading
+                                  ? "the document is being loaded; keep the edit and resend it "
+                                    "after 'resumed'"
+                                  : "edits are paused while storage is unreachable; keep the "
+                                    "edit and resend it after 'resumed'",
+                              seq),
+                   out);
+        return false;
+    }
+    if (!member.hello) {
+        send_error(key, member,
+                   data_error(ErrorCode::hello_required,
+                              "send 'hello' first: an edit needs a known revision", seq),
+                   out);
         return false;
     }
     if (read_only_) {
@@ -143,44 +369,63 @@ bool Document::may_edit(SessionKey key, Member& member, std::optional<std::uint6
                    out);
         return false;
     }
-    if (paused_) {
-        send_error(key, member,
-                   data_error(ErrorCode::storage_unavailable,
-                              "edits are paused while storage is unreachable; keep the edit and "
-                              "resend it after 'resumed'",
-                              seq),
-                   out);
-        return false;
-    }
-    // Token bucket: max_ops_per_second sustained, the same number as a burst.
-    const double rate = config_.max_ops_per_second;
-    const double elapsed = static_cast<double>(now_ms - member.op_refill_ms) / 1000.0;
-    member.op_tokens = std::min(rate, member.op_tokens + std::max(0.0, elapsed) * rate);
-    member.op_refill_ms = now_ms;
-    if (member.op_tokens < 1.0) {
-        send_error(key, member,
-                   data_error(ErrorCode::rate_limited,
-                              "more than " + std::to_string(config_.max_ops_per_second) +
-                                  " operations per second; resend this one shortly",
-                              seq),
-                   out);
-        return false;
-    }
-    member.op_tokens -= 1.0;
     return true;
+}
+
+std::string Document::op_message(const ot::LogEntry& entry) const {
+    const auto [participant, client] = unscope(entry.client_id);
+    return protocol::op_text(entry.revision, client, entry.seq, participant, entry.op);
+}
+
+std::string Document::enforce_client_cap(const std::string& participant) {
+    // Rare (a new client id): a scan of the records is fine.
+    std::vector<std::pair<std::uint64_t, std::string>> mine;
+    for (auto& [scoped, revision] : authority_.clients()) {
+        if (unscope(scoped).first == participant) {
+            mine.emplace_back(revision, scoped);
+        }
+    }
+    if (mine.size() <= config_.max_client_ids_per_participant) {
+        return {};
+    }
+    const auto oldest = std::min_element(mine.begin(), mine.end());
+    std::string scoped = oldest->second;
+    authority_.forget_client(scoped);
+    owner_of_.erase(std::string(unscope(scoped).second));
+    return scoped;
 }
 
 void Document::submit(SessionKey key, Member& member, const std::string& client_id,
                       std::uint64_t seq, std::uint64_t revision, const ot::Operation& op,
                       DocumentOutbox& out) {
-    const auto result = authority_.submit(client_id, seq, revision, op);
+    const std::string& participant = member.participant.id;
+    if (const auto owner = owner_of_.find(client_id);
+        owner != owner_of_.end() && owner->second != participant) {
+        send_error(key, member,
+                   data_error(ErrorCode::invalid_field,
+                              "client_id is used by another participant; choose another", seq),
+                   out);
+        return;
+    }
+    const std::string scoped = scoped_id(participant, client_id);
+    const bool new_client = !authority_.last_seq(scoped).has_value();
+    const auto result = authority_.submit(scoped, seq, revision, op);
     if (const auto* committed = std::get_if<ot::Committed>(&result)) {
-        const ot::LogEntry& entry = *committed->entry;
-        PendingCommit commit{committed->revision, ot::operation_to_json_text(entry.op),
-                             entry.client_id, entry.seq, member.participant.id};
-        unconfirmed_.push_back(Unconfirmed{
-            committed->revision, protocol::op_text(committed->revision, entry.client_id, entry.seq,
-                                                   member.participant.id, entry.op)});
+        PendingCommit commit;
+        commit.first_revision = committed->first_revision;
+        commit.revision = committed->revision;
+        commit.client_id = scoped;
+        commit.seq = seq;
+        commit.author = participant;
+        for (std::uint64_t r = committed->first_revision; r <= committed->revision; ++r) {
+            const ot::LogEntry& entry = *authority_.entry_at(r);
+            commit.op_jsons.push_back(ot::operation_to_json_text(entry.op));
+            unconfirmed_.push_back(Unconfirmed{r, op_message(entry)});
+        }
+        if (new_client) {
+            owner_of_.emplace(client_id, participant);
+            commit.forget_client = enforce_client_cap(participant);
+        }
         out.persist(commit);
         return;
     }
@@ -192,11 +437,8 @@ void Document::submit(SessionKey key, Member& member, const std::string& client_
         }
         const ot::LogEntry* entry =
             duplicate->revision ? authority_.entry_at(*duplicate->revision) : nullptr;
-        if (entry != nullptr && entry->client_id == client_id && entry->seq == seq) {
-            send(key, member,
-                 protocol::op_text(entry->revision, entry->client_id, entry->seq,
-                                   member.participant.id, entry->op),
-                 out);
+        if (entry != nullptr && entry->client_id == scoped && entry->seq == seq) {
+            send(key, member, op_message(*entry), out);
         } else {
             send_snapshot(key, member, out);  // too old to replay: it is in the snapshot
         }
@@ -206,8 +448,9 @@ void Document::submit(SessionKey key, Member& member, const std::string& client_
         send_error(
             key, member,
             data_error(ErrorCode::revision_too_old,
-                       "revision " + std::to_string(revision) + " is older than " +
-                           std::to_string(resync->oldest_base_revision) + "; a snapshot follows",
+                       "revision " + std::to_string(revision) +
+                           " is too old to transform (the log starts at " +
+                           std::to_string(resync->oldest_base_revision) + "); a snapshot follows",
                        seq),
             out);
         send_snapshot(key, member, out);
@@ -236,10 +479,9 @@ void Document::on_persisted(std::uint64_t revision, DocumentOutbox& out) {
 
 void Document::on_hello(SessionKey key, Member& member, const protocol::HelloMessage& m,
                         DocumentOutbox& out) {
-    member.lagging = false;
+    member.hello = true;
     if (!m.last_revision || *m.last_revision > confirmed_) {
-        send_snapshot(key, member, out);
-        send(key, member, protocol::revision_text("synced", member.synced_revision), out);
+        send_snapshot(key, member, out, true);
         return;
     }
     const auto catch_up = authority_.ops_since(*m.last_revision);
@@ -248,32 +490,28 @@ void Document::on_hello(SessionKey key, Member& member, const protocol::HelloMes
             if (entry->revision > confirmed_) {
                 break;  // not durable yet: it comes with its broadcast
             }
-            // The author's participant id is not kept in the log: catch-up ops carry the
-            // client id, which is what a client needs to recognise its own acknowledgements.
-            send(key, member,
-                 protocol::op_text(entry->revision, entry->client_id, entry->seq, "", entry->op),
-                 out);
+            send(key, member, op_message(*entry), out);
         }
         member.synced_revision = confirmed_;
+        if (member.lagging) {
+            // The catch-up did not fit in its budget: the snapshot when drained replaces it.
+            member.missed = true;
+        }
+        send(key, member, protocol::revision_text("synced", member.synced_revision), out);
     } else {
-        send_snapshot(key, member, out);
+        send_snapshot(key, member, out, true);
     }
-    send(key, member, protocol::revision_text("synced", member.synced_revision), out);
 }
 
 void Document::on_presence(SessionKey key, Member& member, const protocol::PresenceMessage& m,
-                           std::int64_t now_ms, DocumentOutbox& out) {
+                           DocumentOutbox& out) {
     if (member.participant.role == access::Role::observer) {
         return;  // observers are seen by nobody
     }
-    if (now_ms - member.presence_window_ms >= 1000) {
-        member.presence_window_ms = now_ms;
-        member.presence_in_window = 0;
-    }
-    if (++member.presence_in_window > config_.max_presence_per_second) {
-        return;  // ephemeral: the next one will do
-    }
-    if (m.revision > authority_.revision() || m.revision < authority_.oldest_revision()) {
+    // Moving the positions costs like a transform: too old (or too far ahead) is dropped.
+    if (m.revision > authority_.revision() ||
+        authority_.transform_work(m.revision, 1 + 2 * m.selection.size()) >
+            config_.authority.max_transform_work) {
         return;
     }
     const auto& doc = authority_.document();
@@ -300,18 +538,8 @@ void Document::on_presence(SessionKey key, Member& member, const protocol::Prese
     }
 }
 
-void Document::on_language(SessionKey key, Member& member, const protocol::LanguageMessage& m,
+void Document::on_language(SessionKey, Member& member, const protocol::LanguageMessage& m,
                            DocumentOutbox& out) {
-    if (!access::may_edit(member.participant.role)) {
-        send_error(
-            key, member,
-            data_error(ErrorCode::forbidden_for_role, "observers cannot change the language"), out);
-        return;
-    }
-    if (read_only_) {
-        send_error(key, member, data_error(ErrorCode::read_only, "the interview has ended"), out);
-        return;
-    }
     language_ = m.language;
     out.persist_language(language_);
     const std::string text = protocol::language_text(language_, member.participant.id);
@@ -323,11 +551,12 @@ void Document::on_language(SessionKey key, Member& member, const protocol::Langu
 void Document::on_check(SessionKey key, Member& member, const protocol::CheckMessage& m,
                         DocumentOutbox& out) {
     if (m.revision != authority_.revision()) {
-        send(key, member, protocol::revision_text("check_stale", authority_.revision()), out);
+        send(key, member, protocol::revision_text("check_stale", authority_.revision()), out,
+             false);
         return;
     }
     if (m.checksum == authority_.checksum_at_current()) {
-        send(key, member, protocol::revision_text("check_ok", m.revision), out);
+        send(key, member, protocol::revision_text("check_ok", m.revision), out, false);
         return;
     }
     // Silent divergence made visible: the client gets the real text.
@@ -339,20 +568,24 @@ void Document::on_drained(SessionKey key, DocumentOutbox& out) {
     if (it == members_.end() || !it->second.lagging) {
         return;
     }
-    it->second.lagging = false;
-    send_snapshot(key, it->second, out);
+    Member& member = it->second;
+    member.lagging = false;
+    if (member.missed && member.hello && state_ == State::live) {
+        // What it missed (a catch-up's end included) is all in the snapshot.
+        member.missed = false;
+        send_snapshot(key, member, out, true);
+    }
+    member.missed = false;
 }
 
 void Document::set_paused(bool paused, DocumentOutbox& out) {
-    if (paused == paused_) {
+    if (!paused || state_ == State::paused) {
         return;
     }
-    paused_ = paused;
-    const std::string text = paused
-                                 ? protocol::simple_text("paused", "reason", "storage_unavailable")
-                                 : protocol::simple_text("resumed");
+    state_ = State::paused;
     for (auto& [key, member] : members_) {
-        send(key, member, text, out);
+        member.deferred_hello.reset();
+        tell_paused(key, member, out);
     }
 }
 

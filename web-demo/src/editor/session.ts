@@ -212,6 +212,7 @@ export class EditorSession {
         }
         if (r.kind === 'ignored') return;
         this.log.add(m.revision, op);
+        if (r.kind === 'piece') return;
         if (r.kind === 'ack') {
           if (r.send) this.sendOp(r.send);
           if (this.client.state === 'synchronized' && this.presenceDirty) this.schedulePresence();
@@ -328,6 +329,7 @@ export class EditorSession {
         doc: text,
         nextSeq: this.o.nextSeq,
         maxOpBytes: MAX_MESSAGE_BYTES - 400,
+        selfId: this.o.selfId,
       });
     } else {
       const dropped = this.client.reset(revision, text);

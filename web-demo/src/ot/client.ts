@@ -28,6 +28,8 @@ export interface ServerOp {
 export type ReceiveResult =
   /** already seen (revision at or below ours): nothing to do */
   | { kind: 'ignored' }
+  /** a piece of our outstanding op (committed in pieces): already applied locally */
+  | { kind: 'piece' }
   /** our outstanding op was acknowledged; `send` is the next one, if a buffer waited */
   | { kind: 'ack'; send: OutgoingOp | null }
   /** someone else's op: apply `apply` (transformed against our pending ops) to the editor */
@@ -51,6 +53,8 @@ export interface OTClientOptions {
   nextSeq: () => number;
   /** bytes available for the op's JSON in one message (the message limit minus the envelope) */
   maxOpBytes?: number;
+  /** this participant's id: an op is our own only when its author is us too */
+  selfId?: string;
 }
 
 export class OTClient {
@@ -61,6 +65,7 @@ export class OTClient {
   private buffer: Op | null = null;
   private readonly nextSeq: () => number;
   private readonly maxOpBytes: number;
+  private readonly selfId: string | undefined;
 
   constructor(o: OTClientOptions) {
     this.clientId = o.clientId;
@@ -68,6 +73,7 @@ export class OTClient {
     this.doc = o.doc;
     this.nextSeq = o.nextSeq;
     this.maxOpBytes = o.maxOpBytes ?? 59_000;
+    this.selfId = o.selfId;
   }
 
   get state(): ClientState {
@@ -119,7 +125,17 @@ export class OTClient {
   receive(m: ServerOp): ReceiveResult {
     if (m.revision <= this.revision) return { kind: 'ignored' };
     if (m.revision !== this.revision + 1) throw new StreamGapError(this.revision, m.revision);
-    if (this.outstanding && m.client_id === this.clientId && m.seq === this.outstanding.seq) {
+    const own =
+      this.outstanding !== null &&
+      m.client_id === this.clientId &&
+      (this.selfId === undefined || m.author === undefined || m.author === this.selfId);
+    if (own && m.seq === 0) {
+      // A piece of our edit: its transformed form was too long for one message, so the plugin
+      // committed it in pieces. It is in our document already; the last piece acknowledges it.
+      this.revision = m.revision;
+      return { kind: 'piece' };
+    }
+    if (own && this.outstanding && m.seq === this.outstanding.seq) {
       this.revision = m.revision;
       this.outstanding = null;
       if (this.buffer) {

@@ -41,10 +41,11 @@ export function utf8Bytes(s: string): number {
 
 /**
  * Splits `op` into operations whose JSON (as JSON.stringify writes it) is at most `maxOpBytes`
- * UTF-8 bytes each. Returns [op] when it fits already.
+ * UTF-8 bytes each, with at most `maxComponents` components (the plugin refuses more than
+ * 16,384: docs/PROTOCOL.md). Returns [op] when it fits already.
  */
-export function splitOp(op: Op, maxOpBytes: number): Op[] {
-  if (opJsonBytes(op) <= maxOpBytes) return [op];
+export function splitOp(op: Op, maxOpBytes: number, maxComponents = 8000): Op[] {
+  if (opJsonBytes(op) <= maxOpBytes && op.length <= maxComponents) return [op];
   if (maxOpBytes < 64) throw new RangeError('maxOpBytes too small');
   const total = baseLength(op);
   const chunks: Op[] = [];
@@ -54,6 +55,7 @@ export function splitOp(op: Op, maxOpBytes: number): Op[] {
   let cur = new OpBuilder().retain(tpos);
   let bytes = 2 + NUM;
   let content = false;
+  let parts = 1; // components in `cur`, the opening retain counted
   const close = () => {
     cur.retain(total - consumed);
     const built = cur.build();
@@ -61,8 +63,11 @@ export function splitOp(op: Op, maxOpBytes: number): Op[] {
     cur = new OpBuilder().retain(tpos);
     bytes = 2 + NUM;
     content = false;
+    parts = 1;
   };
   for (const c of op) {
+    if (parts + 2 > maxComponents && content) close();
+    parts += 1;
     if (isInsert(c)) {
       let i = 0;
       while (i < c.length) {
