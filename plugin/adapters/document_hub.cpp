@@ -161,9 +161,17 @@ void DocumentHub::member_left(room::SessionKey key) {
     });
 }
 
-void DocumentHub::data(room::SessionKey key, std::string text) {
+void DocumentHub::data(room::SessionKey key, std::string text, std::function<void()> done) {
     const auto received = std::chrono::steady_clock::now();
-    loop_.post([this, key, text = std::move(text), received] {
+    loop_.post([this, key, text = std::move(text), received, done = std::move(done)] {
+        struct Finally {
+            const std::function<void()>& f;
+            ~Finally() {
+                if (f) {
+                    f();
+                }
+            }
+        } finally{done};
         auto where = interview_of_.find(key);
         if (where == interview_of_.end()) {
             return;

@@ -80,7 +80,9 @@ class DocumentHub {
     void member_joined(const std::string& interview_id, room::SessionKey key,
                        const access::Participant& participant, std::int64_t expire_at);
     void member_left(room::SessionKey key);
-    void data(room::SessionKey key, std::string text);
+    /// `done` (if any) runs on the hub's thread once the text was handled: the caller bounds
+    /// what it has queued here per member with it.
+    void data(room::SessionKey key, std::string text, std::function<void()> done = {});
     void drained(room::SessionKey key);
     /// Makes the document read-only and hands its final text to `done` (on the hub's thread).
     void end_interview(

@@ -14,6 +14,9 @@ namespace {
 
 constexpr const char* kConfigFile = "janus.plugin.interview.jcfg";
 
+// Bytes of one member's messages waiting for the document thread (about 17 of the largest).
+constexpr std::size_t kMaxInboundBytes = 1u << 20;
+
 std::int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
@@ -437,7 +440,20 @@ void Runtime::incoming_data(janus_plugin_session* handle, janus_plugin_data* pac
         send_text(*session, protocol::error_text(error));
         return;
     }
-    hub_->data(session->key(), std::string(packet->buffer, packet->length));
+    // The document thread serves every interview: what one member may have waiting there is
+    // bounded (its rate limits act only once a message is handled). Past it, refused here.
+    const std::size_t size = packet->length;
+    if (session->inbound_bytes().fetch_add(size) + size > kMaxInboundBytes) {
+        session->inbound_bytes().fetch_sub(size);
+        protocol::DataError error{{protocol::ErrorCode::rate_limited,
+                                   "too many messages waiting to be handled; slow down"},
+                                  {},
+                                  "messages"};
+        send_text(*session, protocol::error_text(error));
+        return;
+    }
+    hub_->data(session->key(), std::string(packet->buffer, packet->length),
+               [session, size] { session->inbound_bytes().fetch_sub(size); });
 }
 
 void Runtime::data_ready(janus_plugin_session* handle) {

@@ -51,6 +51,8 @@ class Session {
     /// When (steady clock, ms) its queue first went over the budget since it last drained; 0:
     /// within it. A member over it for slow_consumer_seconds is disconnected.
     std::atomic<std::int64_t>& over_budget_since_ms() { return over_budget_since_ms_; }
+    /// Bytes of its data-channel messages handed to the document thread and not handled yet.
+    std::atomic<std::size_t>& inbound_bytes() { return inbound_bytes_; }
 
     bool media_up() const { return media_up_.load(); }
     void set_media_up(bool up) { media_up_.store(up); }
@@ -102,6 +104,7 @@ class Session {
     std::atomic<std::size_t> queued_bytes_{0};
     std::atomic<bool> held_back_{false};
     std::atomic<std::int64_t> over_budget_since_ms_{0};
+    std::atomic<std::size_t> inbound_bytes_{0};
     double join_tokens_ = 5;  // worker thread only (take_join_attempt)
     std::int64_t join_tokens_at_ms_ = 0;
     mutable std::mutex mutex_;
