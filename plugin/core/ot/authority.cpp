@@ -62,6 +62,12 @@ std::optional<std::uint64_t> Authority::find_revision_of(std::string_view client
     return std::nullopt;
 }
 
+namespace {
+// A slot that once held a huge operation would keep its memory: slots larger than this are
+// emptied when dropped or recycled.
+constexpr std::size_t kKeepSlotBytes = 64 * 1024;
+}  // namespace
+
 std::size_t entry_bytes(const LogEntry& entry) noexcept {
     return sizeof(LogEntry) + entry.op.components().capacity() * sizeof(Component) +
            entry.op.inserted_text().size() * sizeof(char16_t) + entry.client_id.capacity();
@@ -72,6 +78,9 @@ void Authority::drop_oldest() noexcept {
         return;
     }
     log_bytes_ -= weights_[head_];
+    if (weights_[head_] > kKeepSlotBytes) {
+        ring_[head_].op = Operation();  // free it now, not when the ring comes round to it
+    }
     weights_[head_] = 0;
     if (++head_ == ring_.size()) {
         head_ = 0;
@@ -81,9 +90,6 @@ void Authority::drop_oldest() noexcept {
 
 void Authority::append_log(std::string_view client_id, std::uint64_t seq, const Operation& op,
                            Operation* owned) {
-    // A slot that once held a huge operation would keep its memory: recycled slots larger than
-    // this are emptied first.
-    constexpr std::size_t kKeepSlotBytes = 64 * 1024;
     std::size_t index = 0;
     if (count_ < ring_.size()) {
         index = head_ + count_;  // a free slot after a drop
@@ -157,14 +163,22 @@ Authority::ClientMap::value_type& Authority::client_entry(std::string_view clien
 }
 
 SubmitResult Authority::commit(std::string_view client_id, std::uint64_t seq, const Operation& op,
-                               Operation* owned) {
-    if (auto st = validate(op, doc_, config_.limits); !st) {
+                               Operation* owned, bool transformed) {
+    // The component cap bounds what a client sends (checked when parsing and here for an op on
+    // the current revision); a transformed op may have more, and is then committed in pieces.
+    Limits limits = config_.limits;
+    if (transformed && config_.max_entry_json_bytes != 0) {
+        limits.max_components = SIZE_MAX;
+    }
+    if (auto st = validate(op, doc_, limits); !st) {
         return Rejected{std::move(st).error()};
     }
     if (config_.max_entry_json_bytes != 0 &&
-        operation_json_size(op) > config_.max_entry_json_bytes) {
+        (op.components().size() > config_.limits.max_components ||
+         operation_json_size(op) > config_.max_entry_json_bytes)) {
         return commit_pieces(client_id, seq,
-                             split_operation_for_json(op, config_.max_entry_json_bytes));
+                             split_operation_for_json(op, config_.max_entry_json_bytes,
+                                                      config_.limits.max_components));
     }
     if (auto st = doc_.apply(op); !st) {  // cannot fail after validate; kept for safety
         return Rejected{std::move(st).error()};
@@ -289,7 +303,7 @@ SubmitResult Authority::submit_impl(std::string_view client_id, std::uint64_t se
         }
         current = std::move(pair->second);
     }
-    return commit(client_id, seq, current, &current);
+    return commit(client_id, seq, current, &current, true);
 }
 
 CatchUp Authority::ops_since(std::uint64_t revision) const {

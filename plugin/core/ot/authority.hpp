@@ -200,7 +200,7 @@ class Authority {
                              std::uint64_t base_revision, const Operation& op, Operation* owned);
     // `owned` (may be null) is swapped into the log slot instead of copying `op`.
     SubmitResult commit(std::string_view client_id, std::uint64_t seq, const Operation& op,
-                        Operation* owned);
+                        Operation* owned, bool transformed = false);
     void append_log(std::string_view client_id, std::uint64_t seq, const Operation& op,
                     Operation* owned);
     void drop_oldest() noexcept;

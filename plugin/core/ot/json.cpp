@@ -182,9 +182,11 @@ std::size_t operation_json_size(const Operation& op) noexcept {
     return n;
 }
 
-std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes) {
+std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes,
+                                                std::size_t max_components) {
     max_bytes = std::max<std::size_t>(max_bytes, 64);
-    if (operation_json_size(op) <= max_bytes) {
+    max_components = std::max<std::size_t>(max_components, 8);
+    if (operation_json_size(op) <= max_bytes && op.components().size() <= max_components) {
         return {op};
     }
     // Each piece is [retain(done), ...its components..., retain(rest)]; 2 brackets, and two
@@ -222,6 +224,10 @@ std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t
         piece_start = done;
     };
     for (const Component& c : op.components()) {
+        // Room for this one and the two retains around the piece.
+        if (piece.components().size() + 3 > max_components) {
+            flush();
+        }
         if (c.kind != Kind::insert) {
             const std::size_t size = component_json_size(op, c) + 1;
             if (used + size > budget) {

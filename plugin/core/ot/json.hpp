@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,9 +41,11 @@ std::string operation_to_json_text(const Operation& op);
 // Length of operation_to_json_text(op), computed without building it.
 std::size_t operation_json_size(const Operation& op) noexcept;
 // Splits `op` into operations to apply one after the other (each on the result of the previous)
-// whose JSON is at most `max_bytes` long (at least 64); their effect is exactly op's. An insert
-// longer than that is cut between code points. One piece when op fits already.
-std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes);
+// whose JSON is at most `max_bytes` long (at least 64) and that have at most `max_components`
+// components (at least 8); their effect is exactly op's. An insert longer than that is cut
+// between code points. One piece when op fits already.
+std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t max_bytes,
+                                                std::size_t max_components = SIZE_MAX);
 
 struct SimpleEdit {
     enum class Type { insert, erase };

@@ -490,6 +490,9 @@ void Document::on_hello(SessionKey key, Member& member, const protocol::HelloMes
             if (entry->revision > confirmed_) {
                 break;  // not durable yet: it comes with its broadcast
             }
+            if (member.lagging) {
+                break;  // over its budget: the rest is in the snapshot it gets when drained
+            }
             send(key, member, op_message(*entry), out);
         }
         member.synced_revision = confirmed_;
@@ -509,9 +512,10 @@ void Document::on_presence(SessionKey key, Member& member, const protocol::Prese
         return;  // observers are seen by nobody
     }
     // Moving the positions costs like a transform: too old (or too far ahead) is dropped.
-    if (m.revision > authority_.revision() ||
-        authority_.transform_work(m.revision, 1 + 2 * m.selection.size()) >
-            config_.authority.max_transform_work) {
+    // Each position walks every op it crosses: the work is their components times the positions.
+    const std::size_t crossed = authority_.transform_work(m.revision, 0);
+    if (m.revision > authority_.revision() || crossed == SIZE_MAX ||
+        crossed * (1 + 2 * m.selection.size()) > config_.authority.max_transform_work) {
         return;
     }
     const auto& doc = authority_.document();

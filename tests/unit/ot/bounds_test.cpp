@@ -146,6 +146,49 @@ TEST(AuthorityBounds, LongTransformedOpsAreCommittedInPieces) {
     EXPECT_EQ(restored.value().document().utf8(), a.document().utf8());
 }
 
+TEST(AuthorityBounds, ATransformedOpOverTheComponentCapIsCommittedInPiecesNotRefused) {
+    AuthorityConfig config;
+    config.limits.max_components = 100;
+    config.max_entry_json_bytes = 1u << 20;
+    Authority a(config);
+    Operation init;
+    init.insert(std::u16string(200, u'a'));
+    ASSERT_TRUE(std::holds_alternative<Committed>(a.submit("seed", 1, 0, init)));
+    // Two ops of 49 inserts (99 components each), then a one-component delete of everything on
+    // the first one's base: transformed over both, the second's inserts cut every deleted run,
+    // and the delete has about 200 components.
+    const auto spaced = [](std::size_t len, std::size_t first, std::size_t step, char16_t c) {
+        Operation op;
+        std::size_t at = 0;
+        for (std::size_t p = first; p <= len && op.components().size() < 98; p += step) {
+            op.retain(p - at).insert(std::u16string(1, c));
+            at = p;
+        }
+        op.retain(len - at);
+        return op;
+    };
+    ASSERT_TRUE(std::holds_alternative<Committed>(a.submit("x", 1, 1, spaced(200, 4, 4, u'i'))));
+    ASSERT_TRUE(std::holds_alternative<Committed>(a.submit("x", 2, 2, spaced(249, 2, 5, u'j'))));
+    Operation all;
+    all.erase(200);
+    const auto r = a.submit("y", 1, 1, all);
+    if (const auto* rej = std::get_if<Rejected>(&r)) {
+        FAIL() << rej->error.message;
+    }
+    const auto& c = std::get<Committed>(r);
+    EXPECT_LT(c.first_revision, c.revision);
+    for (auto rev = c.first_revision; rev <= c.revision; ++rev) {
+        EXPECT_LE(a.entry_at(rev)->op.components().size(), 100u);
+    }
+    const std::string text = a.document().utf8();
+    EXPECT_EQ(text.size(), 98u);
+    EXPECT_EQ(text.find('a'), std::string::npos);
+    EXPECT_EQ(a.revision(), c.revision);
+    // An op sent on the current revision is still held to the cap.
+    EXPECT_TRUE(std::holds_alternative<Rejected>(
+        a.submit("z", 1, a.revision(), many_inserts(98, 60, u"k"))));
+}
+
 TEST(AuthorityBounds, TheLogKeepsAtMostItsBytes) {
     AuthorityConfig config;
     config.log_max_bytes = 256 * 1024;
