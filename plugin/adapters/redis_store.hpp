@@ -25,22 +25,9 @@
 #include "config/settings.hpp"
 #include "room/document.hpp"
 #include "secret_file.hpp"
+#include "stored_document.hpp"
 
 namespace interview::adapters {
-
-/// One committed operation as Redis keeps it: the same record the document hands to the store.
-using StoredOp = room::PendingCommit;
-
-struct StoredDocument {
-    bool exists = false;
-    std::uint64_t head = 0;
-    std::uint64_t snapshot_revision = 0;
-    std::string snapshot_text;
-    std::string language;
-    std::string state;
-    std::vector<std::pair<std::string, std::uint64_t>> last_seq;
-    std::vector<StoredOp> log;  ///< revision order, as kept (may start before the snapshot)
-};
 
 enum class CommitOutcome { committed, conflict, failed };
 
