@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh [seconds-per-target] [target ...]
 # Builds them with clang (-fsanitize=fuzzer,address,undefined) in build-fuzz/, runs each for the
 # given time (default 60 s) on a copy of its committed corpus (tests/fuzz/corpus/<target>, which
-# is left as it is), and copies every crash, leak or timeout it finds into
+# is left as it is) or until its first finding, and copies a crash, leak or timeout it finds into
 # tests/fuzz/regressions/<target>/ (named after the input's SHA-1), where fuzz_replay then runs
 # it as a regression test. Exit status: 0 nothing found, 1 something found, 2 setup or build
 # failure. Not part of scripts/test.sh (which replays the corpus and the regressions instead).
@@ -49,10 +49,11 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$work/corpus" "$work/artifacts"
     cp "tests/fuzz/corpus/$target"/* "$work/corpus/"
     echo "=== $target: ${SECONDS_PER_TARGET} s (log: $work/fuzz.log) ==="
-    # -fork=1: a crash is recorded and the run goes on to look for others until the time is up.
+    # -fork=1: the fuzzing runs in child jobs, each restarted on the corpus grown so far. A target
+    # stops after the job that found a crash, leak, timeout or out-of-memory (going on would
+    # record the same bug under dozens of names); fix it and run again.
     "$bin" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-        -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1
+        -fork=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1
     status=$?
     grep -E '^#[0-9]+: cov' "$work/fuzz.log" | tail -1
     shopt -s nullglob
