@@ -3,9 +3,12 @@
 #   1. installs what is missing (scripts/setup.sh)
 #   2. builds everything with -Wall -Wextra -Werror, and the unit and ABI tests (and the
 #      service's) again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. runs unit (GoogleTest), ABI (CMocka), service (GoogleTest) tests in both builds
-#   4. runs the web demo's unit tests (vitest) and builds it
-#   5. runs the integration tests (real Janus, Redis, service and WebRTC peers) and the browser
+#   3. runs unit (GoogleTest), ABI (CMocka), service (GoogleTest) tests and the fuzz targets'
+#      replay of their corpus and past crashes (tests/fuzz) in both builds
+#   4. builds the tests of the adapters' threads (loop thread, service client, document hub with
+#      a join/leave/edit race) under ThreadSanitizer and runs them
+#   5. runs the web demo's unit tests (vitest) and builds it
+#   6. runs the integration tests (real Janus, Redis, service and WebRTC peers) and the browser
 #      tests (Debian's Chromium driven by playwright-core) inside a private network namespace
 #      (scripts/netns.sh); their fixtures start and stop every process they need
 # Every layer runs even when an earlier one failed; the exit status is non-zero if any failed.
@@ -29,10 +32,10 @@ step "build (RelWithDebInfo, -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINTERVIEW_WERROR=ON >/dev/null &&
     cmake --build build -j"$JOBS" || { echo "build failed"; exit 1; }
 
-step "build (ASan + UBSan: unit, ABI and service tests)"
+step "build (ASan + UBSan: unit, ABI, service tests and the fuzz replay)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINTERVIEW_SANITIZE=ON \
     -DINTERVIEW_WERROR=ON >/dev/null &&
-    cmake --build build-asan -j"$JOBS" --target unit_tests abi_tests service_tests ||
+    cmake --build build-asan -j"$JOBS" --target unit_tests abi_tests service_tests fuzz_replay ||
     { echo "sanitizer build failed"; exit 1; }
 
 run_native() {  # build-dir report-prefix
@@ -43,16 +46,31 @@ run_native() {  # build-dir report-prefix
         "$dir/tests/abi/abi_tests" || failed_layers+=("$prefix abi")
     GTEST_OUTPUT="xml:$REPORTS/$prefix-service.xml" "$dir/service/tests/service_tests" \
         --gtest_brief=1 || failed_layers+=("$prefix service")
+    "$dir/tests/fuzz/fuzz_replay" --junit "$REPORTS/$prefix-fuzz-replay.xml" tests/fuzz ||
+        failed_layers+=("$prefix fuzz replay")
 }
 
-step "unit, ABI and service tests"
+step "unit, ABI, service tests and fuzz replay"
 run_native build native
 
-step "unit, ABI and service tests under ASan + UBSan"
+step "unit, ABI, service tests and fuzz replay under ASan + UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_native build-asan asan
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+step "thread tests under ThreadSanitizer (build-tsan)"
+# Debug: it compiles in about half the time, and the tests take seconds either way.
+if cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DINTERVIEW_TSAN=ON \
+    -DINTERVIEW_WERROR=ON >/dev/null &&
+    cmake --build build-tsan -j"$JOBS" --target thread_tests; then
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$ROOT/tests/unit/tsan.supp" \
+        GTEST_OUTPUT="xml:$REPORTS/tsan-thread.xml" build-tsan/tests/unit/thread_tests \
+        --gtest_brief=1 || failed_layers+=("tsan thread")
+else
+    echo "ThreadSanitizer build failed"
+    failed_layers+=("tsan build")
+fi
 
 step "web demo: unit tests and build"
 (cd web-demo && npm run --silent test:junit -- "$REPORTS/web-unit.xml") || failed_layers+=("web unit")

@@ -120,7 +120,9 @@ void DocumentHub::member_joined(const std::string& interview_id, room::SessionKe
         auto& slot = entries_[interview_id];
         if (!slot) {
             slot = std::make_unique<Entry>(interview_id, config_.document);
-            if (!store_ || !store_->up()) {
+            if (redis_known_down_) {
+                // Opened during an outage: paused (and told `resumed` when Redis is back). Not
+                // merely because the first connection is still being made: then it just loads.
                 Outbox out(*this, *slot);
                 slot->document.set_paused(true, out);  // nobody is in it yet: nothing is sent
             }
@@ -398,6 +400,7 @@ void DocumentHub::store_failed(const std::string& interview_id, const std::strin
 }
 
 void DocumentHub::redis_state(bool up) {
+    redis_known_down_ = !up;
     {
         std::lock_guard lock(summary_mutex_);
         redis_up_ = up;

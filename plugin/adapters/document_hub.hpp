@@ -128,6 +128,8 @@ class DocumentHub {
     /// When Janus's thread received the message being delivered now (hub thread only): the
     /// commits it makes carry it, for RelayStats::edit_ms.
     std::optional<std::chrono::steady_clock::time_point> receiving_;
+    /// Redis was reported down (hub thread only); false until a first connection failed.
+    bool redis_known_down_ = false;
     LoopThread loop_;  // last: destroyed (stopped) first
 };
 

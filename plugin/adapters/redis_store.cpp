@@ -61,12 +61,38 @@ return 1
 
 using ReplyHandler = std::function<void(redisReply*)>;
 
-std::uint64_t to_u64(const std::string& s) {
-    try {
-        return std::stoull(s);
-    } catch (...) {
-        return 0;
+// The part of a reply parse_stored_document reads (strings point into `r`).
+RedisValue redis_value(const redisReply* r) {
+    RedisValue v;
+    switch (r->type) {
+        case REDIS_REPLY_STRING:
+        case REDIS_REPLY_STATUS:
+            v.type = RedisValue::Type::string;
+            v.str = std::string_view(r->str, r->len);
+            break;
+        case REDIS_REPLY_ERROR:
+            v.type = RedisValue::Type::error;
+            v.str = std::string_view(r->str, r->len);
+            break;
+        case REDIS_REPLY_INTEGER:
+            v.type = RedisValue::Type::integer;
+            v.integer = r->integer;
+            break;
+        case REDIS_REPLY_NIL:
+            v.type = RedisValue::Type::nil;
+            break;
+        case REDIS_REPLY_ARRAY:
+            v.type = RedisValue::Type::array;
+            v.elements.reserve(r->elements);
+            for (std::size_t i = 0; i < r->elements; ++i) {
+                v.elements.push_back(redis_value(r->element[i]));
+            }
+            break;
+        default:
+            v.type = RedisValue::Type::other;
+            break;
     }
+    return v;
 }
 
 std::string str(const redisReply* r) {
@@ -434,57 +460,16 @@ void RedisStore::load(const std::string& id,
     impl->command({"HGETALL", seqs_key(id)}, [](redisReply*) {});
     impl->command({"XRANGE", log_key(id), "-", "+"}, [](redisReply*) {});
     impl->command({"EXEC"}, [impl, done](redisReply* r) {
-        if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
-            done(std::string(r != nullptr && r->type == REDIS_REPLY_ERROR ? r->str
-                                                                          : "redis load failed"));
+        if (r == nullptr) {
+            done(std::string("redis load failed"));
             return;
         }
-        StoredDocument doc;
-        const redisReply* fields = r->element[0];
-        for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-            const std::string key = str(fields->element[i]);
-            std::string value = str(fields->element[i + 1]);
-            doc.exists = true;
-            if (key == "head") {
-                doc.head = to_u64(value);
-            } else if (key == "snap") {
-                doc.snapshot_revision = to_u64(value);
-            } else if (key == "text") {
-                doc.snapshot_text = std::move(value);
-            } else if (key == "language") {
-                doc.language = std::move(value);
-            } else if (key == "state") {
-                doc.state = std::move(value);
-            }
+        auto parsed = parse_stored_document(redis_value(r));
+        if (auto* why = std::get_if<std::string>(&parsed)) {
+            done(std::move(*why));
+            return;
         }
-        const redisReply* seqs = r->element[1];
-        for (size_t i = 0; i + 1 < seqs->elements; i += 2) {
-            doc.last_seq.emplace_back(str(seqs->element[i]), to_u64(str(seqs->element[i + 1])));
-        }
-        const redisReply* log = r->element[2];
-        for (size_t i = 0; i < log->elements; ++i) {
-            const redisReply* entry = log->element[i];
-            if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) {
-                continue;
-            }
-            StoredOp e;
-            const std::string entry_id = str(entry->element[0]);
-            e.revision = to_u64(entry_id.substr(0, entry_id.find('-')));
-            const redisReply* f = entry->element[1];
-            for (size_t j = 0; j + 1 < f->elements; j += 2) {
-                const std::string key = str(f->element[j]);
-                if (key == "op") {
-                    e.op_json = str(f->element[j + 1]);
-                } else if (key == "client") {
-                    e.client_id = str(f->element[j + 1]);
-                } else if (key == "seq") {
-                    e.seq = to_u64(str(f->element[j + 1]));
-                } else if (key == "author") {
-                    e.author = str(f->element[j + 1]);
-                }
-            }
-            doc.log.push_back(std::move(e));
-        }
+        StoredDocument doc = std::move(std::get<StoredDocument>(parsed));
         // Nothing loaded may be acknowledged (a resent op is acknowledged again from memory)
         // before the replicas have it too.
         impl->after_replicated([done, doc = std::move(doc)](bool ok, std::string why) mutable {

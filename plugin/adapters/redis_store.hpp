@@ -27,28 +27,9 @@
 #include "config/settings.hpp"
 #include "room/document.hpp"
 #include "secret_file.hpp"
+#include "stored_document.hpp"
 
 namespace interview::adapters {
-
-/// One committed operation as Redis keeps it (one entry of the log stream).
-struct StoredOp {
-    std::uint64_t revision = 0;
-    std::string op_json;
-    std::string client_id;  ///< scoped: participant id ':' client id
-    std::uint64_t seq = 0;  ///< 0: a piece of an edit whose last piece carries the seq
-    std::string author;
-};
-
-struct StoredDocument {
-    bool exists = false;
-    std::uint64_t head = 0;
-    std::uint64_t snapshot_revision = 0;
-    std::string snapshot_text;
-    std::string language;
-    std::string state;
-    std::vector<std::pair<std::string, std::uint64_t>> last_seq;
-    std::vector<StoredOp> log;  ///< revision order, as kept (may start before the snapshot)
-};
 
 enum class CommitOutcome { committed, conflict, failed };
 

@@ -2,7 +2,9 @@
 //   { "startContent": "...", "endContent": "...",
 //     "txns": [ { "patches": [ [pos, deleteCount, "inserted text"], ... ] }, ... ] }
 // Loaded once into flat arrays (one UTF-16 pool for all inserted text) so replaying measures the
-// engine, not JSON parsing.
+// engine, not JSON parsing. The format counts positions and lengths in Unicode code points; they
+// are converted on loading to UTF-16 code units (what the engine and Monaco count), following the
+// recorded document through the patches, so characters outside the BMP (two units) count right.
 #pragma once
 
 #include <cstddef>
@@ -15,8 +17,8 @@
 namespace interview::tools {
 
 struct Patch {
-    std::size_t pos;
-    std::size_t remove;
+    std::size_t pos;          // UTF-16 code units (converted from the trace's code points)
+    std::size_t remove;       // UTF-16 code units
     std::size_t text_offset;  // into Trace::text_pool
     std::size_t text_length;
 };
@@ -34,7 +36,8 @@ struct Trace {
     }
 };
 
-// Reads and decodes a gzip (or plain) JSON trace. Errors carry the reason (I/O, gzip, JSON, shape).
+// Reads and decodes a gzip (or plain) JSON trace. Errors carry the reason (I/O, gzip, JSON, shape,
+// position_out_of_range for a patch that runs past the recorded document).
 ot::Result<Trace> load_trace(const std::string& path);
 
 }  // namespace interview::tools

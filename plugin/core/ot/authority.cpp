@@ -347,6 +347,13 @@ Result<Authority> Authority::restore(std::string_view snapshot_utf8,
                                      std::uint64_t snapshot_revision, const LastSeqMap& last_seq,
                                      std::vector<LogEntry> entries, AuthorityConfig config) {
     auto invalid = [](std::string msg) { return make_error(ErrorCode::invalid_state, msg); };
+    // Revisions count edits: anything near 2^64 is corrupt state, and the loops that run up to
+    // the revision would never end there.
+    constexpr std::uint64_t kMaxRevision = 1ULL << 53;
+    if (snapshot_revision > kMaxRevision ||
+        (!entries.empty() && entries.back().revision > kMaxRevision)) {
+        return invalid("a revision beyond 2^53");
+    }
     auto doc = TextBuffer::from_utf8(snapshot_utf8);
     if (!doc) {
         return std::move(doc).error();

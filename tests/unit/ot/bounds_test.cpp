@@ -240,6 +240,12 @@ TEST(AuthorityBounds, TransformWorkIsCapped) {
                  make_replace(a.entry_at(a.revision())->op.base_length(), 0, 0, u"q"))));
 }
 
+TEST(AuthorityBounds, RestoreRefusesRevisionsBeyond2To53) {
+    EXPECT_FALSE(Authority::restore("", UINT64_MAX, {}, {}).ok());
+    EXPECT_FALSE(Authority::restore("", (1ULL << 53) + 1, {}, {}).ok());
+    EXPECT_TRUE(Authority::restore("", 1ULL << 53, {}, {}).ok());
+}
+
 TEST(AuthorityBounds, ForgottenClientsAreNewAgain) {
     Authority a;
     ASSERT_TRUE(
