@@ -3,6 +3,7 @@
 // also call it directly.
 #pragma once
 
+#include "errors.h"
 #include "interview_service.h"
 #include "rate_limiter.h"
 
@@ -44,6 +45,10 @@ struct ApiConfig {
 // accepting a leak.
 bool credential_in_query(const Headers& query);
 
+// The three kinds of credential (docs/REST.md, "Conventions"); failures are counted per client
+// and per kind.
+enum class Credential { admin_key, service_key, join_token };
+
 class Api {
   public:
     static constexpr std::size_t kDefaultBodyLimit = 64 * 1024;
@@ -68,7 +73,12 @@ class Api {
 
   private:
     HttpResponse dispatch(const HttpRequest& req);
-    void require_key(const HttpRequest& req, const std::string& expected);
+    // Returns when the request carries the right key of this kind; throws 401 (counted as a
+    // failure of its client) or, while that client is throttled for this kind, 429.
+    void require_key(const HttpRequest& req, Credential kind);
+    // Throws `refusal` after counting it against the client, or 429 when already throttled.
+    [[noreturn]] void refuse_guess(const HttpRequest& req, Credential kind,
+                                   const ApiError& refusal);
     void finish(const HttpRequest& req, HttpResponse& resp) const;
 
     InterviewService& service_;
