@@ -151,6 +151,55 @@ std::size_t Api::body_limit(std::string_view method, std::string_view path) {
                                                                     : kDefaultBodyLimit;
 }
 
+namespace {
+
+// The key a request whose body will be read must carry, or nullopt when this route and method
+// take no body (their answer never depends on one).
+std::optional<Credential> body_credential(const Route& r, std::string_view method) {
+    switch (r.kind) {
+        case RouteKind::interviews:
+            return method == "POST" ? std::optional(Credential::admin_key) : std::nullopt;
+        case RouteKind::interview:
+            return method == "PATCH" ? std::optional(Credential::admin_key) : std::nullopt;
+        case RouteKind::participants:
+        case RouteKind::reissue_token:
+            return Credential::admin_key;
+        case RouteKind::final_code:
+            return method == "PUT" ? std::optional(Credential::service_key) : std::nullopt;
+        case RouteKind::verify:
+            return Credential::service_key;
+        case RouteKind::health:
+        case RouteKind::me:
+        case RouteKind::cancel:
+        case RouteKind::revoke:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> Api::before_body(const HttpRequest& req) noexcept {
+    try {
+        const auto route = match(req.path);
+        if (route && req.method != "OPTIONS" && method_allowed(*route, req.method) &&
+            !credential_in_query(req.query)) {
+            if (const auto kind = body_credential(*route, req.method)) {
+                const std::string given = bearer(req.authorization);
+                const std::string& expected =
+                    *kind == Credential::admin_key ? config_.admin_key : config_.service_key;
+                if (!given.empty() && constant_time_equals(given, expected)) {
+                    return std::nullopt;  // the body is wanted
+                }
+            }
+        }
+        // Refused (or a route that reads no body): the answer is the same without the body.
+        return handle(req);
+    } catch (...) {
+        return handle(req);
+    }
+}
+
 HttpResponse Api::error_response(int status, const std::string& code, const std::string& message) {
     return json_response(status, error_json(code, message));
 }

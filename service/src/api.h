@@ -8,6 +8,7 @@
 #include "rate_limiter.h"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,12 @@ class Api {
 
     // Never throws: every failure becomes an error response (500 internal_error at worst).
     HttpResponse handle(const HttpRequest& req) noexcept;
+
+    // Called with the headers only (`req.body` empty) of a request that announces a body:
+    // nullopt when the body is wanted (a route that reads one, with its right key); else the
+    // whole answer, which does not depend on the body (401, 429, 404, 405, ...), so an
+    // unauthenticated body is never read.
+    std::optional<HttpResponse> before_body(const HttpRequest& req) noexcept;
 
     // Largest body accepted for this request; bigger ones get 413 body_too_large.
     static std::size_t body_limit(std::string_view method, std::string_view path);

@@ -140,6 +140,16 @@ HttpRequest basic_request(MHD_Connection* conn, const char* url, const char* met
     return req;
 }
 
+// Everything of an API request but its body.
+HttpRequest api_request(const HttpServer::Impl& impl, MHD_Connection* conn, const char* url,
+                        const char* method) {
+    HttpRequest req = basic_request(conn, url, method);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
+    req.authorization = header(conn, "Authorization");
+    req.client_address = client_key(impl, conn);
+    return req;
+}
+
 MHD_Result too_large(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st,
                      const char* method, const char* url) {
     return send(impl, conn, st, method, url,
@@ -183,8 +193,22 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
     }
     if (!st->seen) {
         st->seen = true;
-        st->limit = Api::body_limit(method, url);
         const std::string length = header(conn, "Content-Length");
+        const bool has_body =
+            (!length.empty() && length != "0") || !header(conn, "Transfer-Encoding").empty();
+        if (has_body) {
+            // Judged from the headers before a byte of the body is read: a refused request
+            // (wrong or missing credential, unknown path, ...) is answered now, and MHD closes
+            // the connection afterwards instead of reading the body. Without a body the answer
+            // waits for the request's end, so that the connection can stay open.
+            if (impl.site != nullptr && !StaticSite::is_api_path(url)) {
+                return serve_static(impl, conn, *st, method, url);
+            }
+            if (auto early = impl.api.before_body(api_request(impl, conn, url, method))) {
+                return send(impl, conn, *st, method, url, *early);
+            }
+        }
+        st->limit = Api::body_limit(method, url);
         if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > st->limit) {
             // Refuse before reading a byte of it; MHD closes the connection afterwards.
             return too_large(impl, conn, *st, method, url);
@@ -215,11 +239,8 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
     if (impl.site != nullptr && !StaticSite::is_api_path(url)) {
         return serve_static(impl, conn, *st, method, url);
     }
-    HttpRequest req = basic_request(conn, url, method);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
-    req.authorization = header(conn, "Authorization");
+    HttpRequest req = api_request(impl, conn, url, method);
     req.body = std::move(st->body);
-    req.client_address = client_key(impl, conn);
     return send(impl, conn, *st, method, url, impl.api.handle(req));
 }
 
