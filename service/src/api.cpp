@@ -145,10 +145,12 @@ bool credential_in_query(const Headers& query) {
     return false;
 }
 
-std::size_t Api::body_limit(std::string_view method, std::string_view path) {
+std::size_t Api::body_limit(std::string_view method, std::string_view path) const {
     const auto r = match(path);
-    return method == "PUT" && r && r->kind == RouteKind::final_code ? kFinalCodeBodyLimit
-                                                                    : kDefaultBodyLimit;
+    if (method == "PUT" && r && r->kind == RouteKind::final_code) {
+        return kEscapedBytesPerByte * config_.max_document_bytes + kFinalCodeEnvelopeBytes;
+    }
+    return kDefaultBodyLimit;
 }
 
 namespace {
@@ -413,8 +415,8 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
             }
             require_key(req, Credential::service_key);
             const JsonPtr body = parse_json_object(req.body);
-            const FinalCode stored =
-                service_.put_final_code(route->id, parse_final_code(body.get()));
+            const FinalCode stored = service_.put_final_code(
+                route->id, parse_final_code(body.get(), config_.max_document_bytes));
             return json_response(200, final_code_json(route->id, stored, false));
         }
         case RouteKind::verify: {

@@ -38,6 +38,9 @@ struct ApiConfig {
     std::string admin_key;
     std::string service_key;
     std::string cors_origin;  // empty: no CORS headers at all; "*": any origin
+    // The plugin's max_document_bytes (--max-document-bytes): the largest final code, in UTF-8
+    // bytes once decoded. The final code's body limit is derived from it.
+    std::size_t max_document_bytes = 1048576;
 };
 
 // True when a query argument is named like a credential (token, key, api_key, authorization).
@@ -53,7 +56,10 @@ enum class Credential { admin_key, service_key, join_token };
 class Api {
   public:
     static constexpr std::size_t kDefaultBodyLimit = 64 * 1024;
-    static constexpr std::size_t kFinalCodeBodyLimit = 1024 * 1024;
+    // The final code's body: every byte of the document JSON-escaped at worst (\u0001 is six
+    // bytes for one), plus the envelope (the other fields, whitespace).
+    static constexpr std::size_t kEscapedBytesPerByte = 6;
+    static constexpr std::size_t kFinalCodeEnvelopeBytes = 4096;
 
     Api(InterviewService& service, RateLimiter& limiter, ApiConfig config)
         : service_(service), limiter_(limiter), config_(std::move(config)) {}
@@ -68,7 +74,7 @@ class Api {
     std::optional<HttpResponse> before_body(const HttpRequest& req) noexcept;
 
     // Largest body accepted for this request; bigger ones get 413 body_too_large.
-    static std::size_t body_limit(std::string_view method, std::string_view path);
+    std::size_t body_limit(std::string_view method, std::string_view path) const;
 
     static HttpResponse error_response(int status, const std::string& code,
                                        const std::string& message);

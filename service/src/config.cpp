@@ -110,6 +110,8 @@ std::string usage() {
            "  --cors-origin ORIGIN      allow this browser origin, e.g. http://localhost:5173,\n"
            "                            or '*' (default: no CORS)\n"
            "  --threads N               HTTP worker threads (default 4)\n"
+           "  --max-document-bytes N    largest final code in bytes, as the plugin's\n"
+           "                            max_document_bytes (default 1048576; 1024..16777216)\n"
            "  --janus-url URL           a Janus instance (ws:// or wss://) that serves "
            "interviews;\n"
            "                            repeat for several: each interview is assigned one\n"
@@ -154,6 +156,7 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
                                            "--early-join-minutes",
                                            "--cors-origin",
                                            "--threads",
+                                           "--max-document-bytes",
                                            "--static-dir",
                                            "--janus-url",
                                            "--trusted-proxy"};
@@ -194,6 +197,9 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
             c.cors_origin = value;
         } else if (flag == "--threads") {
             c.threads = static_cast<unsigned>(parse_int(flag, value, 1, 64));
+        } else if (flag == "--max-document-bytes") {
+            c.max_document_bytes =
+                static_cast<std::size_t>(parse_int(flag, value, 1024, 16 * 1048576));
         } else if (flag == "--janus-url") {
             check_janus_url(value);
             c.janus_urls.push_back(value);

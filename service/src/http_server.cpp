@@ -208,7 +208,7 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
                 return send(impl, conn, *st, method, url, *early);
             }
         }
-        st->limit = Api::body_limit(method, url);
+        st->limit = impl.api.body_limit(method, url);
         if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > st->limit) {
             // Refuse before reading a byte of it; MHD closes the connection afterwards.
             return too_large(impl, conn, *st, method, url);

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
         isvc::InterviewService service(store, clock, config.early_join_minutes);
         service.set_janus_urls(config.janus_urls);
         isvc::Api api(service, limiter,
-                      isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin});
+                      isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin,
+                                      config.max_document_bytes});
         std::unique_ptr<isvc::StaticSite> site;
         if (!config.static_dir.empty()) {
             site = std::make_unique<isvc::StaticSite>(config.static_dir);

@@ -49,6 +49,17 @@ TEST(Config, Defaults) {
     EXPECT_TRUE(c.static_dir.empty());
 }
 
+TEST(Config, MaxDocumentBytes) {
+    EXPECT_EQ(parse({}).max_document_bytes, 1048576u);
+    EXPECT_EQ(parse({"--max-document-bytes", "2048"}).max_document_bytes, 2048u);
+    EXPECT_EQ(parse({"--max-document-bytes=16777216"}).max_document_bytes, 16777216u);
+    for (const char* bad : {"1023", "16777217", "-1", "1e6", ""}) {
+        EXPECT_NE(error_of({"--max-document-bytes", bad}).find("--max-document-bytes"),
+                  std::string::npos)
+            << bad;
+    }
+}
+
 TEST(Config, UsageNamesTheNewDefaultPort) {
     EXPECT_NE(usage().find("127.0.0.1:8090"), std::string::npos);
     EXPECT_EQ(usage().find("default 127.0.0.1:8088"), std::string::npos);
