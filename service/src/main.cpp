@@ -8,12 +8,14 @@
 #include "static_site.h"
 #include "store.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <pthread.h>
+#include <sys/resource.h>
 
 int main(int argc, char** argv) {
     isvc::Config config;
@@ -30,6 +32,21 @@ int main(int argc, char** argv) {
     }
     for (const auto& w : config.warnings) {
         std::fprintf(stderr, "interview-service: warning: %s\n", w.c_str());
+    }
+
+    // Every connection is a descriptor: make room for --max-connections (plus libmicrohttpd's
+    // slack, the database and the web app's files) if the soft limit is lower.
+    const rlim_t wanted = config.limits.max_connections + 256;
+    if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < wanted) {
+        rl.rlim_cur = std::min(wanted, rl.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < wanted) {
+            std::fprintf(stderr,
+                         "interview-service: warning: only %llu file descriptors allowed; "
+                         "--max-connections %u wants %llu\n",
+                         static_cast<unsigned long long>(rl.rlim_cur),
+                         config.limits.max_connections, static_cast<unsigned long long>(wanted));
+        }
     }
 
     // Block the stop signals in every thread (MHD's threads inherit this mask) and wait for them
@@ -58,6 +75,7 @@ int main(int argc, char** argv) {
         opts.listen_host = config.listen_host;
         opts.port = config.port;
         opts.threads = config.threads;
+        opts.limits = config.limits;
         opts.static_site = site.get();
         opts.trusted_proxies = isvc::TrustedProxies(config.trusted_proxies);
         isvc::HttpServer server(api, opts);

@@ -183,7 +183,7 @@ std::string RawClient::read_until_closed(int timeout_ms, bool& closed) {
 
 Harness::Harness(const std::string& db_path, std::int64_t now, const std::string& cors,
                  int early_join_minutes, const std::string& static_dir,
-                 TrustedProxies trusted_proxies, ApiConfig api_config)
+                 TrustedProxies trusted_proxies, ApiConfig api_config, ConnectionLimits limits)
     : clock(now),
       store(std::make_unique<Store>(db_path)),
       svc(std::make_unique<InterviewService>(*store, clock, early_join_minutes)) {
@@ -199,6 +199,7 @@ Harness::Harness(const std::string& db_path, std::int64_t now, const std::string
     opts.threads = 2;
     opts.static_site = site.get();
     opts.trusted_proxies = std::move(trusted_proxies);
+    opts.limits = limits;
     server = std::make_unique<HttpServer>(*api, opts, [this](std::string_view line) {
         std::lock_guard lock(log_mutex_);
         log_.emplace_back(line);

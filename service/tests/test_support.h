@@ -100,7 +100,7 @@ class Harness {
     explicit Harness(const std::string& db_path = ":memory:", std::int64_t now = test_now(),
                      const std::string& cors = "", int early_join_minutes = 15,
                      const std::string& static_dir = "", TrustedProxies trusted_proxies = {},
-                     ApiConfig api_config = {});
+                     ApiConfig api_config = {}, ConnectionLimits limits = {});
     ~Harness();
 
     std::string url(const std::string& path) const;
