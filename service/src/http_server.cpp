@@ -201,7 +201,13 @@ MHD_Result serve_static(HttpServer::Impl& impl, MHD_Connection* conn, RequestSta
     if (file.status != 200) {
         HttpResponse resp =
             impl.api.transport_error(req, file.status, file.error_code, file.error_message);
-        resp.headers.insert(resp.headers.end(), file.headers.begin(), file.headers.end());
+        for (auto& h : file.headers) {  // the API's shape already has some (nosniff)
+            const bool present = std::any_of(resp.headers.begin(), resp.headers.end(),
+                                             [&](const auto& e) { return e.first == h.first; });
+            if (!present) {
+                resp.headers.push_back(std::move(h));
+            }
+        }
         return send(impl, conn, st, method, url, resp);
     }
     ResponsePtr r(MHD_create_response_from_fd64(file.size, file.file.get()));
