@@ -116,8 +116,13 @@ def test_compose_services_health_checks_volumes_and_secrets():
     names = lambda svc: {s["source"] if isinstance(s, dict) else s  # noqa: E731
                          for s in services[svc].get("secrets", [])}
     assert names("service") == {"admin_key", "service_key"}
-    assert names("janus") == {"janus_admin_secret", "service_key"}
-    assert names("web") == set() and names("redis") == set()
+    assert names("janus") == {"janus_admin_secret", "service_key", "redis_password"}
+    assert names("web") == set() and names("redis") == {"redis_password"}
+    # Redis needs its password (requirepass from the secret, never on a command line), and
+    # its health check presents it.
+    assert "requirepass" in command and "/run/secrets/redis_password" in command
+    assert "--requirepass" not in command
+    assert "REDISCLI_AUTH=" in " ".join(redis["healthcheck"]["test"])
 
     # No secret value in the environment of any service.
     for name, svc in services.items():
@@ -495,12 +500,12 @@ def test_make_secrets_creates_private_random_keys_once(tmp_path):
     subprocess.run([str(REPO / "docker" / "make-secrets.sh"), str(folder)], check=True,
                    capture_output=True)
     values = {}
-    for name in ("admin_key", "service_key", "janus_admin_secret"):
+    for name in ("admin_key", "service_key", "janus_admin_secret", "redis_password"):
         path = folder / name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
         values[name] = path.read_text()
         assert re.fullmatch(r"[A-Za-z0-9_-]{43}", values[name]), name
-    assert len(set(values.values())) == 3
+    assert len(set(values.values())) == 4
     subprocess.run([str(REPO / "docker" / "make-secrets.sh"), str(folder)], check=True,
                    capture_output=True)
     assert {n: (folder / n).read_text() for n in values} == values, "existing keys are kept"
