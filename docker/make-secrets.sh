@@ -3,6 +3,7 @@
 #   secrets/admin_key            the interview service's admin API key (scheduling)
 #   secrets/service_key          the key the Janus plugin presents to the service
 #   secrets/janus_admin_secret   Janus's admin API secret
+#   secrets/redis_password       Redis's password (requirepass), given to the plugin too
 # Existing files are kept (delete one to rotate it, then `docker-compose up -d` again).
 #
 #   docker/make-secrets.sh [FOLDER]      (default: ./secrets next to docker-compose.yml)
@@ -10,7 +11,7 @@ set -eu
 dir=${1:-$(dirname "$0")/../secrets}
 umask 077
 mkdir -p "$dir"
-for name in admin_key service_key janus_admin_secret; do
+for name in admin_key service_key janus_admin_secret redis_password; do
     if [ -s "$dir/$name" ]; then
         echo "kept    $dir/$name"
     else

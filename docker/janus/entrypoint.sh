@@ -17,6 +17,9 @@
 #   INTERVIEW_REDIS_SENTINELS, INTERVIEW_REDIS_SENTINEL_MASTER  instead: Redis behind Sentinel,
 #                             "host:port,host:port" and the master's name (default: none)
 #   INTERVIEW_REDIS_WAIT_REPLICAS  the plugin's redis_wait_replicas, 0-8 (default: 0)
+#   INTERVIEW_REDIS_PASSWORD_FILE  file with Redis's password, for the plugin's AUTH
+#                             (default /run/secrets/redis_password; when that default is absent,
+#                             no AUTH; a file named explicitly must exist)
 #   JANUS_PUBLIC_IP           public address(es) for ICE: nat_1_1_mapping (default: none)
 #   JANUS_KEEP_PRIVATE_HOST   true: advertise the private address too (default false)
 #   JANUS_RTP_PORT_RANGE      UDP ports for media, e.g. 20000-20099 (default 20000-20099)
@@ -203,6 +206,14 @@ render() {
     if [ -n "${INTERVIEW_REDIS_WAIT_REPLICAS:-}" ]; then
         check INTERVIEW_REDIS_WAIT_REPLICAS "$INTERVIEW_REDIS_WAIT_REPLICAS" '^[0-8]$' "0 to 8"
         add_key "$plugin" general redis_wait_replicas "$INTERVIEW_REDIS_WAIT_REPLICAS"
+    fi
+    local redis_password_file=${INTERVIEW_REDIS_PASSWORD_FILE:-/run/secrets/redis_password}
+    if [ -n "${INTERVIEW_REDIS_PASSWORD_FILE:-}" ] || [ -e "$redis_password_file" ]; then
+        local redis_password
+        redis_password=$(read_secret "$redis_password_file" \
+            "Redis password (INTERVIEW_REDIS_PASSWORD_FILE)")
+        (umask 077 && printf '%s\n' "$redis_password" >"$RENDER_DIR/redis.password")
+        add_key "$plugin" general redis_password_file "$(q redis.password)"
     fi
     (umask 077 && printf '%s\n' "$service_key" >"$RENDER_DIR/interview-service.key")
     echo "janus-entrypoint: configs rendered in $RENDER_DIR (service $url, RTP $range," \

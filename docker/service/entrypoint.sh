@@ -14,6 +14,11 @@
 #   INTERVIEW_EARLY_JOIN_MINUTES the room opens this many minutes early (default 15)
 #   INTERVIEW_CORS_ORIGIN        browser origin allowed to call the API (default: none)
 #   INTERVIEW_THREADS            HTTP worker threads (default 4)
+#   INTERVIEW_MAX_CONNECTIONS, INTERVIEW_MAX_CONNECTIONS_PER_CLIENT, INTERVIEW_HEADER_TIMEOUT_SECONDS,
+#   INTERVIEW_BODY_TIMEOUT_SECONDS, INTERVIEW_IDLE_TIMEOUT_SECONDS
+#                                connection caps and timeouts (defaults 512, 32, 10, 30, 15)
+#   INTERVIEW_MAX_DOCUMENT_BYTES largest final code, as the plugin's max_document_bytes
+#                                (default 1048576)
 #   INTERVIEW_TRUSTED_PROXIES    reverse proxies whose X-Forwarded-For names the client, for the
 #                                rate limiter: addresses or networks, separated by spaces or
 #                                commas (default: none; docker-compose.yml names the web container)
@@ -34,7 +39,13 @@ install -d -m 700 -o interview -g interview "$KEYS"
 args=(--listen "${INTERVIEW_LISTEN:-0.0.0.0:8090}"
       --db "${INTERVIEW_DB:-/var/lib/interview/interview-service.db}"
       --early-join-minutes "${INTERVIEW_EARLY_JOIN_MINUTES:-15}"
-      --threads "${INTERVIEW_THREADS:-4}")
+      --threads "${INTERVIEW_THREADS:-4}"
+      --max-document-bytes "${INTERVIEW_MAX_DOCUMENT_BYTES:-1048576}"
+      --max-connections "${INTERVIEW_MAX_CONNECTIONS:-512}"
+      --max-connections-per-client "${INTERVIEW_MAX_CONNECTIONS_PER_CLIENT:-32}"
+      --header-timeout-seconds "${INTERVIEW_HEADER_TIMEOUT_SECONDS:-10}"
+      --body-timeout-seconds "${INTERVIEW_BODY_TIMEOUT_SECONDS:-30}"
+      --idle-timeout-seconds "${INTERVIEW_IDLE_TIMEOUT_SECONDS:-15}")
 [ -n "${INTERVIEW_CORS_ORIGIN:-}" ] && args+=(--cors-origin "$INTERVIEW_CORS_ORIGIN")
 # One flag per address or network (read -a: split, never globbed); the service checks each.
 IFS=$', \t' read -ra trusted_proxies <<< "${INTERVIEW_TRUSTED_PROXIES:-}"

@@ -145,10 +145,61 @@ bool credential_in_query(const Headers& query) {
     return false;
 }
 
-std::size_t Api::body_limit(std::string_view method, std::string_view path) {
+std::size_t Api::body_limit(std::string_view method, std::string_view path) const {
     const auto r = match(path);
-    return method == "PUT" && r && r->kind == RouteKind::final_code ? kFinalCodeBodyLimit
-                                                                    : kDefaultBodyLimit;
+    if (method == "PUT" && r && r->kind == RouteKind::final_code) {
+        return kEscapedBytesPerByte * config_.max_document_bytes + kFinalCodeEnvelopeBytes;
+    }
+    return kDefaultBodyLimit;
+}
+
+namespace {
+
+// The key a request whose body will be read must carry, or nullopt when this route and method
+// take no body (their answer never depends on one).
+std::optional<Credential> body_credential(const Route& r, std::string_view method) {
+    switch (r.kind) {
+        case RouteKind::interviews:
+            return method == "POST" ? std::optional(Credential::admin_key) : std::nullopt;
+        case RouteKind::interview:
+            return method == "PATCH" ? std::optional(Credential::admin_key) : std::nullopt;
+        case RouteKind::participants:
+        case RouteKind::reissue_token:
+            return Credential::admin_key;
+        case RouteKind::final_code:
+            return method == "PUT" ? std::optional(Credential::service_key) : std::nullopt;
+        case RouteKind::verify:
+            return Credential::service_key;
+        case RouteKind::health:
+        case RouteKind::me:
+        case RouteKind::cancel:
+        case RouteKind::revoke:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> Api::before_body(const HttpRequest& req) noexcept {
+    try {
+        const auto route = match(req.path);
+        if (route && req.method != "OPTIONS" && method_allowed(*route, req.method) &&
+            !credential_in_query(req.query)) {
+            if (const auto kind = body_credential(*route, req.method)) {
+                const std::string given = bearer(req.authorization);
+                const std::string& expected =
+                    *kind == Credential::admin_key ? config_.admin_key : config_.service_key;
+                if (!given.empty() && constant_time_equals(given, expected)) {
+                    return std::nullopt;  // the body is wanted
+                }
+            }
+        }
+        // Refused (or a route that reads no body): the answer is the same without the body.
+        return handle(req);
+    } catch (...) {
+        return handle(req);
+    }
 }
 
 HttpResponse Api::error_response(int status, const std::string& code, const std::string& message) {
@@ -217,18 +268,47 @@ void Api::finish(const HttpRequest& req, HttpResponse& resp) const {
     }
 }
 
-void Api::require_key(const HttpRequest& req, const std::string& expected) {
-    // Checked before the key itself, so a blocked guesser learns nothing from the answer.
-    if (const auto wait = limiter_.retry_after(req.client_address, service_.now()); wait > 0) {
+namespace {
+
+// The rate limiter counts failures per client and per kind of credential, so guessing join
+// tokens does not throttle the keys and the other way round.
+std::string limiter_key(Credential kind, const std::string& client) {
+    switch (kind) {
+        case Credential::admin_key:
+            return "admin|" + client;
+        case Credential::service_key:
+            return "service|" + client;
+        case Credential::join_token:
+            break;
+    }
+    return "token|" + client;
+}
+
+}  // namespace
+
+void Api::refuse_guess(const HttpRequest& req, Credential kind, const ApiError& refusal) {
+    const std::string key = limiter_key(kind, req.client_address);
+    // A client that is throttled for this kind of credential gets 429 for every further wrong
+    // one; the window is not extended. The right credential never gets here.
+    if (const auto wait = limiter_.retry_after(key, service_.now()); wait > 0) {
         ApiError e(429, "rate_limited", "too many failed attempts; retry later");
         e.retry_after = wait;
         throw e;
     }
+    limiter_.record_failure(key, service_.now());
+    throw refusal;
+}
+
+void Api::require_key(const HttpRequest& req, Credential kind) {
+    const std::string& expected =
+        kind == Credential::admin_key ? config_.admin_key : config_.service_key;
     const std::string given = bearer(req.authorization);
-    if (given.empty() || !constant_time_equals(given, expected)) {
-        limiter_.record_failure(req.client_address, service_.now());
-        throw ApiError(401, "unauthorized", "missing or wrong API key");
+    // The right key is always served, however many wrong ones came from the same client: the
+    // plugin's address is shared by everything on its host.
+    if (!given.empty() && constant_time_equals(given, expected)) {
+        return;
     }
+    refuse_guess(req, kind, ApiError(401, "unauthorized", "missing or wrong API key"));
 }
 
 HttpResponse Api::dispatch(const HttpRequest& req) {
@@ -267,7 +347,7 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
             return json_response(200, j);
         }
         case RouteKind::interviews: {
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             if (get) {
                 JsonPtr arr(json_array());
                 for (const auto& iv : service_.list()) {
@@ -284,7 +364,7 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
             return resp;
         }
         case RouteKind::interview: {
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             if (get) {
                 return json_response(200, interview_details(service_, service_.get(route->id)));
             }
@@ -294,28 +374,22 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
                 200, interview_details(service_, service_.reschedule(route->id, patch)));
         }
         case RouteKind::me: {
-            if (const auto wait = limiter_.retry_after(req.client_address, service_.now());
-                wait > 0) {
-                ApiError e(429, "rate_limited", "too many failed token attempts; retry later");
-                e.retry_after = wait;
-                throw e;
-            }
             try {
                 const std::string token = bearer(req.authorization);
                 return json_response(200,
                                      access_json(service_, service_.authorize(route->id, token)));
             } catch (const ApiError& e) {
                 if (e.code == "invalid_token") {
-                    limiter_.record_failure(req.client_address, service_.now());
+                    refuse_guess(req, Credential::join_token, e);
                 }
                 throw;
             }
         }
         case RouteKind::cancel:
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             return json_response(200, interview_details(service_, service_.cancel(route->id)));
         case RouteKind::participants: {
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             const JsonPtr body = parse_json_object(req.body);
             const IssuedToken added =
                 service_.add_participant(route->id, parse_new_participant(body.get()));
@@ -325,28 +399,28 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
             return resp;
         }
         case RouteKind::revoke:
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             return json_response(
                 200, interview_details(service_, service_.revoke(route->id, route->pid)));
         case RouteKind::reissue_token:
-            require_key(req, config_.admin_key);
+            require_key(req, Credential::admin_key);
             parse_empty_body(req.body);
             return json_response(
                 200, issued_token_details(service_, service_.reissue_token(route->id, route->pid)));
         case RouteKind::final_code: {
             if (get) {
-                require_key(req, config_.admin_key);
+                require_key(req, Credential::admin_key);
                 return json_response(
                     200, final_code_json(route->id, service_.get_final_code(route->id), true));
             }
-            require_key(req, config_.service_key);
+            require_key(req, Credential::service_key);
             const JsonPtr body = parse_json_object(req.body);
-            const FinalCode stored =
-                service_.put_final_code(route->id, parse_final_code(body.get()));
+            const FinalCode stored = service_.put_final_code(
+                route->id, parse_final_code(body.get(), config_.max_document_bytes));
             return json_response(200, final_code_json(route->id, stored, false));
         }
         case RouteKind::verify: {
-            require_key(req, config_.service_key);
+            require_key(req, Credential::service_key);
             const JsonPtr body = parse_json_object(req.body);
             const VerifyRequest v = parse_verify(body.get());
             const Access access = service_.authorize(v.interview_id, v.token);

@@ -3,10 +3,12 @@
 // also call it directly.
 #pragma once
 
+#include "errors.h"
 #include "interview_service.h"
 #include "rate_limiter.h"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +38,9 @@ struct ApiConfig {
     std::string admin_key;
     std::string service_key;
     std::string cors_origin;  // empty: no CORS headers at all; "*": any origin
+    // The plugin's max_document_bytes (--max-document-bytes): the largest final code, in UTF-8
+    // bytes once decoded. The final code's body limit is derived from it.
+    std::size_t max_document_bytes = 1048576;
 };
 
 // True when a query argument is named like a credential (token, key, api_key, authorization).
@@ -44,10 +49,17 @@ struct ApiConfig {
 // accepting a leak.
 bool credential_in_query(const Headers& query);
 
+// The three kinds of credential (docs/REST.md, "Conventions"); failures are counted per client
+// and per kind.
+enum class Credential { admin_key, service_key, join_token };
+
 class Api {
   public:
     static constexpr std::size_t kDefaultBodyLimit = 64 * 1024;
-    static constexpr std::size_t kFinalCodeBodyLimit = 1024 * 1024;
+    // The final code's body: every byte of the document JSON-escaped at worst (\u0001 is six
+    // bytes for one), plus the envelope (the other fields, whitespace).
+    static constexpr std::size_t kEscapedBytesPerByte = 6;
+    static constexpr std::size_t kFinalCodeEnvelopeBytes = 4096;
 
     Api(InterviewService& service, RateLimiter& limiter, ApiConfig config)
         : service_(service), limiter_(limiter), config_(std::move(config)) {}
@@ -55,8 +67,14 @@ class Api {
     // Never throws: every failure becomes an error response (500 internal_error at worst).
     HttpResponse handle(const HttpRequest& req) noexcept;
 
+    // Called with the headers only (`req.body` empty) of a request that announces a body:
+    // nullopt when the body is wanted (a route that reads one, with its right key); else the
+    // whole answer, which does not depend on the body (401, 429, 404, 405, ...), so an
+    // unauthenticated body is never read.
+    std::optional<HttpResponse> before_body(const HttpRequest& req) noexcept;
+
     // Largest body accepted for this request; bigger ones get 413 body_too_large.
-    static std::size_t body_limit(std::string_view method, std::string_view path);
+    std::size_t body_limit(std::string_view method, std::string_view path) const;
 
     static HttpResponse error_response(int status, const std::string& code,
                                        const std::string& message);
@@ -68,7 +86,12 @@ class Api {
 
   private:
     HttpResponse dispatch(const HttpRequest& req);
-    void require_key(const HttpRequest& req, const std::string& expected);
+    // Returns when the request carries the right key of this kind; throws 401 (counted as a
+    // failure of its client) or, while that client is throttled for this kind, 429.
+    void require_key(const HttpRequest& req, Credential kind);
+    // Throws `refusal` after counting it against the client, or 429 when already throttled.
+    [[noreturn]] void refuse_guess(const HttpRequest& req, Credential kind,
+                                   const ApiError& refusal);
     void finish(const HttpRequest& req, HttpResponse& resp) const;
 
     InterviewService& service_;

@@ -125,6 +125,14 @@ bool TrustedProxies::trusted(const IpAddress& address) const {
     return false;
 }
 
+std::string TrustedProxies::connection_key(std::string_view peer) const {
+    const auto address = IpAddress::parse(peer);
+    if (!address) {
+        return std::string(peer);
+    }
+    return trusted(*address) ? std::string() : address->rate_limit_key();
+}
+
 std::string TrustedProxies::client_key(std::string_view peer,
                                        std::string_view forwarded_for) const {
     const auto peer_address = IpAddress::parse(peer);

@@ -59,6 +59,11 @@ class TrustedProxies {
     // requests share that proxy's count (the safe side: never a fresh count for free).
     std::string client_key(std::string_view peer, std::string_view forwarded_for) const;
 
+    // The per-client connection cap's key for a TCP peer (no headers are read yet): its
+    // rate_limit_key(), or "" for a trusted proxy, whose connections carry many clients and
+    // count only towards the global cap.
+    std::string connection_key(std::string_view peer) const;
+
     static constexpr int kMaxHops = 16;
 
   private:

@@ -110,6 +110,19 @@ std::string usage() {
            "  --cors-origin ORIGIN      allow this browser origin, e.g. http://localhost:5173,\n"
            "                            or '*' (default: no CORS)\n"
            "  --threads N               HTTP worker threads (default 4)\n"
+           "  --max-connections N       connections open at once, all clients (default 512;\n"
+           "                            16..10000); over it, the one waiting longest for a\n"
+           "                            request is closed\n"
+           "  --max-connections-per-client N\n"
+           "                            per client address, IPv6 by /64 (default 32; at most\n"
+           "                            --max-connections); trusted proxies count only in all\n"
+           "  --header-timeout-seconds N  a request's headers must arrive within N s of the\n"
+           "                            connection or of its request line (default 10; 1..300)\n"
+           "  --body-timeout-seconds N  its body within N s of the headers (default 30; 1..3600)\n"
+           "  --idle-timeout-seconds N  a kept-alive connection is closed after N s without a\n"
+           "                            request (default 15; 1..3600)\n"
+           "  --max-document-bytes N    largest final code in bytes, as the plugin's\n"
+           "                            max_document_bytes (default 1048576; 1024..16777216)\n"
            "  --janus-url URL           a Janus instance (ws:// or wss://) that serves "
            "interviews;\n"
            "                            repeat for several: each interview is assigned one\n"
@@ -154,6 +167,12 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
                                            "--early-join-minutes",
                                            "--cors-origin",
                                            "--threads",
+                                           "--max-document-bytes",
+                                           "--max-connections",
+                                           "--max-connections-per-client",
+                                           "--header-timeout-seconds",
+                                           "--body-timeout-seconds",
+                                           "--idle-timeout-seconds",
                                            "--static-dir",
                                            "--janus-url",
                                            "--trusted-proxy"};
@@ -194,6 +213,19 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
             c.cors_origin = value;
         } else if (flag == "--threads") {
             c.threads = static_cast<unsigned>(parse_int(flag, value, 1, 64));
+        } else if (flag == "--max-document-bytes") {
+            c.max_document_bytes =
+                static_cast<std::size_t>(parse_int(flag, value, 1024, 16 * 1048576));
+        } else if (flag == "--max-connections") {
+            c.limits.max_connections = static_cast<unsigned>(parse_int(flag, value, 16, 10000));
+        } else if (flag == "--max-connections-per-client") {
+            c.limits.max_per_client = static_cast<unsigned>(parse_int(flag, value, 1, 10000));
+        } else if (flag == "--header-timeout-seconds") {
+            c.limits.header_timeout_seconds = static_cast<unsigned>(parse_int(flag, value, 1, 300));
+        } else if (flag == "--body-timeout-seconds") {
+            c.limits.body_timeout_seconds = static_cast<unsigned>(parse_int(flag, value, 1, 3600));
+        } else if (flag == "--idle-timeout-seconds") {
+            c.limits.idle_timeout_seconds = static_cast<unsigned>(parse_int(flag, value, 1, 3600));
         } else if (flag == "--janus-url") {
             check_janus_url(value);
             c.janus_urls.push_back(value);
@@ -213,6 +245,10 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
             }
             c.static_dir = value;
         }
+    }
+    if (c.limits.max_per_client > c.limits.max_connections) {
+        throw ConfigError("--max-connections-per-client: must not exceed --max-connections (" +
+                          std::to_string(c.limits.max_connections) + ")");
     }
     auto env = [&](const char* name) {
         const char* v = getenv ? getenv(name) : nullptr;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "client_address.h"
+#include "connection_guard.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,11 @@ struct Config {
     // chosen from its id, so all its participants meet on the same instance. Empty: none named.
     std::vector<std::string> janus_urls;
     unsigned threads = 4;
+    // --max-connections, --max-connections-per-client, --header/body/idle-timeout-seconds.
+    ConnectionLimits limits;
+    // The plugin's max_document_bytes: the largest final code (UTF-8 bytes); the final code's
+    // body limit is derived from it (docs/REST.md). Keep the two equal.
+    std::size_t max_document_bytes = 1048576;
     std::string static_dir;  // --static-dir: the built web app; empty: API only
     // --trusted-proxy: reverse proxies whose X-Forwarded-For is believed (client_address.h).
     std::vector<AddressRange> trusted_proxies;

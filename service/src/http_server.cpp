@@ -5,20 +5,44 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <strings.h>
+#include <mutex>
 #include <stdexcept>
+#include <strings.h>
+#include <thread>
 
 namespace isvc {
 
 struct HttpServer::Impl {
+    Impl(Api& a, LogSink l, const ServerOptions& o)
+        : api(a),
+          log(std::move(l)),
+          site(o.static_site),
+          trusted_proxies(o.trusted_proxies),
+          guard(o.limits, [](ConnectionGuard::Id, int fd) {
+              // The socket stays open (libmicrohttpd closes it once it sees the end), so `fd`
+              // cannot be reused by another connection meanwhile.
+              ::shutdown(fd, SHUT_RDWR);
+          }) {}
+
     Api& api;
     LogSink log;
     const StaticSite* site = nullptr;
     TrustedProxies trusted_proxies;
+    ConnectionGuard guard;
     MHD_Daemon* daemon = nullptr;
+
+    // Closes connections past their deadline, a few times a second.
+    std::thread watchdog;
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool stopping = false;
 };
 
 namespace {
@@ -42,6 +66,9 @@ struct RequestState {
 };
 
 constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
+// Connections libmicrohttpd accepts beyond --max-connections before refusing outright, so that
+// the guard can make room by closing the longest-waiting one (test_connection_guard.cpp).
+constexpr unsigned kConnectionSlack = 64;
 
 // The TCP peer's numeric address.
 std::string peer_address(MHD_Connection* conn) {
@@ -98,6 +125,7 @@ std::string header(MHD_Connection* conn, const char* name) {
 MHD_Result queue(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st, const char* method,
                  const char* url, int status, const Headers& headers, ResponsePtr r) {
     st.responded = true;
+    impl.guard.responding(reinterpret_cast<ConnectionGuard::Id>(conn));
     if (!r) {
         return MHD_NO;
     }
@@ -140,6 +168,16 @@ HttpRequest basic_request(MHD_Connection* conn, const char* url, const char* met
     return req;
 }
 
+// Everything of an API request but its body.
+HttpRequest api_request(const HttpServer::Impl& impl, MHD_Connection* conn, const char* url,
+                        const char* method) {
+    HttpRequest req = basic_request(conn, url, method);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
+    req.authorization = header(conn, "Authorization");
+    req.client_address = client_key(impl, conn);
+    return req;
+}
+
 MHD_Result too_large(HttpServer::Impl& impl, MHD_Connection* conn, RequestState& st,
                      const char* method, const char* url) {
     return send(impl, conn, st, method, url,
@@ -163,7 +201,13 @@ MHD_Result serve_static(HttpServer::Impl& impl, MHD_Connection* conn, RequestSta
     if (file.status != 200) {
         HttpResponse resp =
             impl.api.transport_error(req, file.status, file.error_code, file.error_message);
-        resp.headers.insert(resp.headers.end(), file.headers.begin(), file.headers.end());
+        for (auto& h : file.headers) {  // the API's shape already has some (nosniff)
+            const bool present = std::any_of(resp.headers.begin(), resp.headers.end(),
+                                             [&](const auto& e) { return e.first == h.first; });
+            if (!present) {
+                resp.headers.push_back(std::move(h));
+            }
+        }
         return send(impl, conn, st, method, url, resp);
     }
     ResponsePtr r(MHD_create_response_from_fd64(file.size, file.file.get()));
@@ -183,8 +227,24 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
     }
     if (!st->seen) {
         st->seen = true;
-        st->limit = Api::body_limit(method, url);
+        impl.guard.headers_done(reinterpret_cast<ConnectionGuard::Id>(conn),
+                                std::chrono::steady_clock::now());
         const std::string length = header(conn, "Content-Length");
+        const bool has_body =
+            (!length.empty() && length != "0") || !header(conn, "Transfer-Encoding").empty();
+        if (has_body) {
+            // Judged from the headers before a byte of the body is read: a refused request
+            // (wrong or missing credential, unknown path, ...) is answered now, and MHD closes
+            // the connection afterwards instead of reading the body. Without a body the answer
+            // waits for the request's end, so that the connection can stay open.
+            if (impl.site != nullptr && !StaticSite::is_api_path(url)) {
+                return serve_static(impl, conn, *st, method, url);
+            }
+            if (auto early = impl.api.before_body(api_request(impl, conn, url, method))) {
+                return send(impl, conn, *st, method, url, *early);
+            }
+        }
+        st->limit = impl.api.body_limit(method, url);
         if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > st->limit) {
             // Refuse before reading a byte of it; MHD closes the connection afterwards.
             return too_large(impl, conn, *st, method, url);
@@ -215,11 +275,8 @@ MHD_Result handle_request(HttpServer::Impl& impl, MHD_Connection* conn, const ch
     if (impl.site != nullptr && !StaticSite::is_api_path(url)) {
         return serve_static(impl, conn, *st, method, url);
     }
-    HttpRequest req = basic_request(conn, url, method);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req.query);
-    req.authorization = header(conn, "Authorization");
+    HttpRequest req = api_request(impl, conn, url, method);
     req.body = std::move(st->body);
-    req.client_address = client_key(impl, conn);
     return send(impl, conn, *st, method, url, impl.api.handle(req));
 }
 
@@ -248,8 +305,10 @@ MHD_Result on_access(void* cls, MHD_Connection* conn, const char* url, const cha
 
 // Called with the request target as sent, before libmicrohttpd splits off the query and decodes
 // the path: the raw path is what StaticSite judges (an encoded "/" or NUL is visible only here).
-void* on_uri(void*, const char* uri, MHD_Connection*) {
+void* on_uri(void* cls, const char* uri, MHD_Connection* conn) {
     try {
+        static_cast<HttpServer::Impl*>(cls)->guard.request_started(
+            reinterpret_cast<ConnectionGuard::Id>(conn), std::chrono::steady_clock::now());
         auto st = std::make_unique<RequestState>();
         const std::string_view target(uri ? uri : "");
         st->raw_path = target.substr(0, target.find_first_of("?#"));
@@ -259,9 +318,41 @@ void* on_uri(void*, const char* uri, MHD_Connection*) {
     }
 }
 
-void on_completed(void*, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
+void on_completed(void* cls, MHD_Connection* conn, void** con_cls, MHD_RequestTerminationCode) {
     delete static_cast<RequestState*>(*con_cls);
     *con_cls = nullptr;
+    try {
+        static_cast<HttpServer::Impl*>(cls)->guard.request_done(
+            reinterpret_cast<ConnectionGuard::Id>(conn), std::chrono::steady_clock::now());
+    } catch (...) {
+    }
+}
+
+// Every connection, from accept to close: the guard counts it per client and in all.
+void on_connection(void* cls, MHD_Connection* conn, void**, MHD_ConnectionNotificationCode code) {
+    auto& impl = *static_cast<HttpServer::Impl*>(cls);
+    const auto id = reinterpret_cast<ConnectionGuard::Id>(conn);
+    try {
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+            const MHD_ConnectionInfo* info =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+            impl.guard.opened(id, info ? info->connect_fd : -1,
+                              impl.trusted_proxies.connection_key(peer_address(conn)),
+                              std::chrono::steady_clock::now());
+        } else {
+            impl.guard.closed(id);
+        }
+    } catch (...) {
+        // Out of memory: the connection goes uncounted (and, if opening, unguarded).
+    }
+}
+
+void run_watchdog(HttpServer::Impl& impl) {
+    std::unique_lock lock(impl.stop_mutex);
+    while (!impl.stop_cv.wait_for(lock, std::chrono::milliseconds(200),
+                                  [&] { return impl.stopping; })) {
+        impl.guard.expire(std::chrono::steady_clock::now());
+    }
 }
 
 }  // namespace
@@ -309,8 +400,7 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
 }
 
 HttpServer::HttpServer(Api& api, const ServerOptions& o, LogSink log)
-    : impl_(std::make_unique<Impl>(
-          Impl{api, std::move(log), o.static_site, o.trusted_proxies, nullptr})) {
+    : impl_(std::make_unique<Impl>(api, std::move(log), o)) {
     sockaddr_in v4{};
     sockaddr_in6 v6{};
     const sockaddr* addr = nullptr;
@@ -327,22 +417,41 @@ HttpServer::HttpServer(Api& api, const ServerOptions& o, LogSink log)
     } else {
         throw std::runtime_error("invalid listen address '" + o.listen_host + "'");
     }
+    // libmicrohttpd's own inactivity timeout only backs ours up (and drops a client that stops
+    // reading an answer): never shorter than any of ours. Its connection limit lets a few in
+    // over ours, which then closes the one that waited longest instead of refusing the newest.
+    const unsigned inactivity =
+        std::max({o.limits.header_timeout_seconds, o.limits.body_timeout_seconds,
+                  o.limits.idle_timeout_seconds});
     impl_->daemon = MHD_start_daemon(
         flags, o.port, nullptr, nullptr, &on_access, impl_.get(), MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        o.connection_timeout_seconds, MHD_OPTION_CONNECTION_LIMIT, o.connection_limit,
-        MHD_OPTION_URI_LOG_CALLBACK, &on_uri, nullptr, MHD_OPTION_NOTIFY_COMPLETED, &on_completed,
-        nullptr, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, o.threads, MHD_OPTION_CONNECTION_TIMEOUT, inactivity,
+        MHD_OPTION_CONNECTION_LIMIT, o.limits.max_connections + kConnectionSlack,
+        MHD_OPTION_URI_LOG_CALLBACK, &on_uri, impl_.get(), MHD_OPTION_NOTIFY_COMPLETED,
+        &on_completed, impl_.get(), MHD_OPTION_NOTIFY_CONNECTION, &on_connection, impl_.get(),
+        MHD_OPTION_END);
     if (impl_->daemon == nullptr) {
         throw std::runtime_error("cannot listen on " + o.listen_host + ":" +
                                  std::to_string(o.port) + " (address in use or not permitted?)");
     }
     const MHD_DaemonInfo* info = MHD_get_daemon_info(impl_->daemon, MHD_DAEMON_INFO_BIND_PORT);
     port_ = info ? info->port : o.port;
+    impl_->watchdog = std::thread(run_watchdog, std::ref(*impl_));
 }
 
 HttpServer::~HttpServer() {
-    if (impl_ && impl_->daemon) {
+    if (!impl_) {
+        return;
+    }
+    if (impl_->watchdog.joinable()) {
+        {
+            std::lock_guard lock(impl_->stop_mutex);
+            impl_->stopping = true;
+        }
+        impl_->stop_cv.notify_all();
+        impl_->watchdog.join();
+    }
+    if (impl_->daemon) {
         MHD_stop_daemon(impl_->daemon);
     }
 }

@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "client_address.h"
+#include "connection_guard.h"
 #include "static_site.h"
 
 #include <cstdint>
@@ -21,8 +22,8 @@ struct ServerOptions {
     std::string listen_host = "127.0.0.1";  // IPv4 or IPv6 literal
     std::uint16_t port = 8090;              // 0: pick a free port (tests)
     unsigned threads = 4;                   // internal thread pool size
-    unsigned connection_timeout_seconds = 30;
-    unsigned connection_limit = 256;
+    // Connection caps and timeouts (--max-connections, --header-timeout-seconds, ...).
+    ConnectionLimits limits;
     // The web app's files for every path outside /v1 (--static-dir); null: API only. Not owned.
     const StaticSite* static_site = nullptr;
     // --trusted-proxy: peers whose X-Forwarded-For names the client the rate limiter counts.

@@ -8,12 +8,14 @@
 #include "static_site.h"
 #include "store.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <pthread.h>
+#include <sys/resource.h>
 
 int main(int argc, char** argv) {
     isvc::Config config;
@@ -32,6 +34,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "interview-service: warning: %s\n", w.c_str());
     }
 
+    // Every connection is a descriptor: make room for --max-connections (plus libmicrohttpd's
+    // slack, the database and the web app's files) if the soft limit is lower.
+    const rlim_t wanted = config.limits.max_connections + 256;
+    if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < wanted) {
+        rl.rlim_cur = std::min(wanted, rl.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < wanted) {
+            std::fprintf(stderr,
+                         "interview-service: warning: only %llu file descriptors allowed; "
+                         "--max-connections %u wants %llu\n",
+                         static_cast<unsigned long long>(rl.rlim_cur),
+                         config.limits.max_connections, static_cast<unsigned long long>(wanted));
+        }
+    }
+
     // Block the stop signals in every thread (MHD's threads inherit this mask) and wait for them
     // here with sigwait: no async-signal-safety concerns, a clean MHD_stop_daemon on exit.
     sigset_t stop;
@@ -48,7 +65,8 @@ int main(int argc, char** argv) {
         isvc::InterviewService service(store, clock, config.early_join_minutes);
         service.set_janus_urls(config.janus_urls);
         isvc::Api api(service, limiter,
-                      isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin});
+                      isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin,
+                                      config.max_document_bytes});
         std::unique_ptr<isvc::StaticSite> site;
         if (!config.static_dir.empty()) {
             site = std::make_unique<isvc::StaticSite>(config.static_dir);
@@ -57,6 +75,7 @@ int main(int argc, char** argv) {
         opts.listen_host = config.listen_host;
         opts.port = config.port;
         opts.threads = config.threads;
+        opts.limits = config.limits;
         opts.static_site = site.get();
         opts.trusted_proxies = isvc::TrustedProxies(config.trusted_proxies);
         isvc::HttpServer server(api, opts);

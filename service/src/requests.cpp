@@ -269,7 +269,7 @@ VerifyRequest parse_verify(const json_t* body) {
     return r;
 }
 
-FinalCode parse_final_code(const json_t* body) {
+FinalCode parse_final_code(const json_t* body, std::size_t max_document_bytes) {
     reject_unknown(body, {"code", "language", "revision"}, "");
     FinalCode fc;
     const json_t* code = json_object_get(body, "code");
@@ -277,8 +277,10 @@ FinalCode parse_final_code(const json_t* body) {
         throw invalid_field("code", "is required");
     }
     fc.code = string_value(code, "code");
-    if (fc.code.size() > kMaxCodeBytes) {
-        throw invalid_field("code", "must be at most " + std::to_string(kMaxCodeBytes) + " bytes");
+    if (fc.code.size() > max_document_bytes) {
+        throw ApiError(413, "document_too_large",
+                       "field 'code': must be at most " + std::to_string(max_document_bytes) +
+                           " bytes (max_document_bytes)");
     }
     const json_t* lang = json_object_get(body, "language");
     if (lang == nullptr) {

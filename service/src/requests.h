@@ -17,7 +17,6 @@ inline constexpr int kMaxTitleChars = 200;
 inline constexpr int kMaxNameChars = 100;
 inline constexpr int kMaxParticipants = 10;
 inline constexpr int kMaxDurationMinutes = 480;
-inline constexpr std::size_t kMaxCodeBytes = 1000000;
 
 struct NewInterview {
     std::string title;
@@ -52,7 +51,8 @@ NewParticipant parse_new_participant(const json_t* body);
 // thinks it is sending options learns that they are not read.
 void parse_empty_body(std::string_view body);
 VerifyRequest parse_verify(const json_t* body);
-FinalCode parse_final_code(const json_t* body);
+// `code` longer than `max_document_bytes` (UTF-8, as decoded) is 413 document_too_large.
+FinalCode parse_final_code(const json_t* body, std::size_t max_document_bytes);
 
 // Number of Unicode code points in valid UTF-8 (Jansson only hands us valid UTF-8).
 std::size_t utf8_length(std::string_view s);

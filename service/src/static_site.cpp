@@ -114,8 +114,18 @@ std::string extension_of(std::string_view rel) {
     return ext;
 }
 
+// On every file and every error: any of them opened on its own is a page (an SVG or HTML file
+// can run script; a JSON answer should not be framed or sniffed).
+void add_security_headers(Headers& h) {
+    h.emplace_back("Content-Security-Policy", StaticSite::kContentSecurityPolicy);
+    h.emplace_back("X-Frame-Options", "DENY");
+    h.emplace_back("X-Content-Type-Options", "nosniff");
+    h.emplace_back("Referrer-Policy", "no-referrer");
+}
+
 StaticReply error_reply(int status, const char* code, const char* message) {
     StaticReply r;
+    add_security_headers(r.headers);
     r.status = status;
     r.error_code = code;
     r.error_message = message;
@@ -283,12 +293,7 @@ StaticReply StaticSite::serve(std::string_view method, std::string_view raw_path
     r.headers.emplace_back("Content-Type", content_type(ext));
     const bool immutable = r.served.rfind("assets/", 0) == 0;
     r.headers.emplace_back("Cache-Control", immutable ? kImmutable : "no-cache");
-    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    r.headers.emplace_back("Referrer-Policy", "no-referrer");
-    if (ext == "html" || ext == "svg") {
-        // SVG too: opened directly, it is a document that could run script.
-        r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
-    }
+    add_security_headers(r.headers);
     return r;
 }
 

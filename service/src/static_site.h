@@ -46,12 +46,15 @@ struct StaticReply {
 class StaticSite {
   public:
     static constexpr std::uint64_t kMaxFileSize = 64ull * 1024 * 1024;
-    // For a Vite + React + Monaco app that talks to Janus over a WebSocket on another port.
+    // For the Vite + React + Monaco app: no inline or eval'd script; Monaco's workers (same
+    // origin or blob:) and its inline styles; Janus over ws:/wss: or its HTTP transport on
+    // another port, a service on another origin (config.json); media from blob:/mediastream:.
+    // Sent with every file and every error outside /v1 (docs/REST.md).
     static constexpr const char* kContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; "
-        "connect-src 'self' ws: wss:; media-src 'self' blob: mediastream:; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        "connect-src 'self' ws: wss: http: https:; media-src 'self' blob: mediastream:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
     static constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 
     // Resolves `dir` (realpath) and checks it holds index.html; throws std::runtime_error.

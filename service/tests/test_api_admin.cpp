@@ -353,7 +353,7 @@ TEST(ApiAdmin, BodyLimits) {
     Reply r = h.admin("POST", "/v1/interviews", std::string(64 * 1024 + 1, ' '));
     EXPECT_EQ(r.status, 413);
     EXPECT_EQ(r.error_code(), "body_too_large");
-    // Final code may be up to 1 MiB of body.
+    // Final code: a body of up to 6 * max_document_bytes + 4 KiB (test_final_code.cpp).
     const std::string big(900 * 1024, 'x');
     r = h.service("PUT", "/v1/interviews/" + id + "/final-code",
                   R"({"code":")" + big + R"(","language":"c","revision":1})");
@@ -362,7 +362,7 @@ TEST(ApiAdmin, BodyLimits) {
               big.size());
     r = h.service(
         "PUT", "/v1/interviews/" + id + "/final-code",
-        R"({"code":")" + std::string(1024 * 1024, 'x') + R"(","language":"c","revision":2})");
+        R"({"code":"x","language":"c","revision":2})" + std::string(6 * 1024 * 1024 + 4096, ' '));
     EXPECT_EQ(r.status, 413);
     EXPECT_EQ(r.error_code(), "body_too_large");
     // The server is still fine afterwards.

@@ -188,12 +188,14 @@ TEST(ApiTokens, FailedTokenAttemptsAreRateLimited) {
     EXPECT_EQ(r.status, 429);
     EXPECT_EQ(r.error_code(), "rate_limited");
     EXPECT_EQ(r.headers["retry-after"], "40");
-    // While blocked, even the right token is refused: the answer must not reveal validity.
-    EXPECT_EQ(h.bearer("GET", path, good).status, 429);
-    // Admin-key guessing from the same address is blocked as well.
-    EXPECT_EQ(h.admin("GET", "/v1/interviews").status, 429);
-    h.clock.advance(40);
+    // The right token is never locked out: someone guessing from the same address (a shared
+    // NAT, a campus) must not keep an applicant out of the interview.
     EXPECT_EQ(h.bearer("GET", path, good).status, 200);
+    // Token guesses do not throttle the keys: a wrong admin key is a 401, not yet a 429.
+    EXPECT_EQ(http("GET", h.url("/v1/interviews"), "", {"Authorization: Bearer wrong"}).status,
+              401);
+    h.clock.advance(40);
+    EXPECT_EQ(h.bearer("GET", path, "guess-11").status, 401);
     // Successful requests do not count.
     for (int i = 0; i < 20; ++i) {
         ASSERT_EQ(h.bearer("GET", path, good).status, 200);
@@ -208,7 +210,58 @@ TEST(ApiTokens, WrongKeysAreRateLimited) {
     }
     Reply r = http("GET", h.url("/v1/interviews"), "", {"Authorization: Bearer wrong"});
     EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(r.error_code(), "rate_limited");
     EXPECT_EQ(r.headers["retry-after"], "60");
+    // No key at all is a wrong guess too.
+    EXPECT_EQ(http("GET", h.url("/v1/interviews"), "").status, 429);
+}
+
+TEST(ApiTokens, TheRightKeyIsServedWhileItsClientIsLockedOut) {
+    Harness h;
+    Reply c = h.create();
+    const std::string token = tokens_of(c)[0];
+    const std::string verify_body =
+        R"({"interview_id":")" + c.str("id") + R"(","token":")" + token + R"("})";
+    // Someone on the plugin's address guesses both keys until both are throttled.
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_EQ(http("GET", h.url("/v1/interviews"), "", {"Authorization: Bearer wrong"}).status,
+                  401);
+        ASSERT_EQ(
+            http("POST", h.url("/v1/verify"), verify_body, {"Authorization: Bearer wrong"}).status,
+            401);
+    }
+    EXPECT_EQ(http("GET", h.url("/v1/interviews"), "", {"Authorization: Bearer wrong"}).status,
+              429);
+    EXPECT_EQ(
+        http("POST", h.url("/v1/verify"), verify_body, {"Authorization: Bearer wrong"}).status,
+        429);
+    // The plugin's and the administrator's right keys are still served, every time.
+    for (int i = 0; i < 3; ++i) {
+        Reply v = h.service("POST", "/v1/verify", verify_body);
+        EXPECT_EQ(v.status, 200);
+        EXPECT_EQ(v.str("participant.role"), "applicant");
+        EXPECT_EQ(h.admin("GET", "/v1/interviews").status, 200);
+    }
+    // Serving the right key does not lift the throttle on guesses.
+    EXPECT_EQ(http("GET", h.url("/v1/interviews"), "", {"Authorization: Bearer wrong"}).status,
+              429);
+    // The service key on an admin route is a wrong admin key, and throttled as one.
+    EXPECT_EQ(h.service("GET", "/v1/interviews").status, 429);
+}
+
+TEST(ApiTokens, VerifyDoesNotCountTokenFailuresAgainstThePlugin) {
+    Harness h;
+    Reply c = h.create();
+    const std::string good =
+        R"({"interview_id":")" + c.str("id") + R"(","token":")" + tokens_of(c)[0] + R"("})";
+    for (int i = 0; i < 30; ++i) {
+        const std::string bad = R"({"interview_id":")" + c.str("id") + R"(","token":"guess-)" +
+                                std::to_string(i) + R"("})";
+        ASSERT_EQ(h.service("POST", "/v1/verify", bad).error_code(), "invalid_token") << i;
+    }
+    EXPECT_EQ(h.service("POST", "/v1/verify", good).status, 200);
+    // Nor against the browsers that share the plugin's address.
+    EXPECT_EQ(h.bearer("GET", "/v1/interviews/" + c.str("id") + "/me", "guess").status, 401);
 }
 
 std::string slurp(const std::string& path) {

@@ -49,6 +49,45 @@ TEST(Config, Defaults) {
     EXPECT_TRUE(c.static_dir.empty());
 }
 
+TEST(Config, MaxDocumentBytes) {
+    EXPECT_EQ(parse({}).max_document_bytes, 1048576u);
+    EXPECT_EQ(parse({"--max-document-bytes", "2048"}).max_document_bytes, 2048u);
+    EXPECT_EQ(parse({"--max-document-bytes=16777216"}).max_document_bytes, 16777216u);
+    for (const char* bad : {"1023", "16777217", "-1", "1e6", ""}) {
+        EXPECT_NE(error_of({"--max-document-bytes", bad}).find("--max-document-bytes"),
+                  std::string::npos)
+            << bad;
+    }
+}
+
+TEST(Config, ConnectionLimits) {
+    const Config d = parse({});
+    EXPECT_EQ(d.limits.max_connections, 512u);
+    EXPECT_EQ(d.limits.max_per_client, 32u);
+    EXPECT_EQ(d.limits.header_timeout_seconds, 10u);
+    EXPECT_EQ(d.limits.body_timeout_seconds, 30u);
+    EXPECT_EQ(d.limits.idle_timeout_seconds, 15u);
+    const Config c = parse({"--max-connections", "100", "--max-connections-per-client=100",
+                            "--header-timeout-seconds", "3", "--body-timeout-seconds", "60",
+                            "--idle-timeout-seconds", "1"});
+    EXPECT_EQ(c.limits.max_connections, 100u);
+    EXPECT_EQ(c.limits.max_per_client, 100u);
+    EXPECT_EQ(c.limits.header_timeout_seconds, 3u);
+    EXPECT_EQ(c.limits.body_timeout_seconds, 60u);
+    EXPECT_EQ(c.limits.idle_timeout_seconds, 1u);
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"--max-connections", "15"},           {"--max-connections", "10001"},
+        {"--max-connections-per-client", "0"}, {"--header-timeout-seconds", "0"},
+        {"--header-timeout-seconds", "301"},   {"--body-timeout-seconds", "3601"},
+        {"--idle-timeout-seconds", "0"},       {"--idle-timeout-seconds", "1.5"}};
+    for (const auto& [flag, value] : bad) {
+        EXPECT_NE(error_of({flag, value}).find(flag), std::string::npos) << flag << " " << value;
+    }
+    EXPECT_NE(error_of({"--max-connections", "64", "--max-connections-per-client", "65"})
+                  .find("must not exceed --max-connections"),
+              std::string::npos);
+}
+
 TEST(Config, UsageNamesTheNewDefaultPort) {
     EXPECT_NE(usage().find("127.0.0.1:8090"), std::string::npos);
     EXPECT_EQ(usage().find("default 127.0.0.1:8088"), std::string::npos);

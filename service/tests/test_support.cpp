@@ -1,5 +1,12 @@
 #include "test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstring>
 #include <sstream>
 
@@ -88,13 +95,102 @@ Reply http(const std::string& method, const std::string& url, const std::string&
     return r;
 }
 
+RawClient::RawClient(std::uint16_t port, const std::string& source) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) {
+        return;
+    }
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, source.c_str(), &local.sin_addr);
+    sockaddr_in peer{};
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &peer.sin_addr);
+    if (::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0 ||
+        ::connect(fd_, reinterpret_cast<const sockaddr*>(&peer), sizeof peer) != 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+RawClient::~RawClient() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+bool RawClient::send(const std::string& bytes) {
+    std::size_t done = 0;
+    while (fd_ >= 0 && done < bytes.size()) {
+        const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return fd_ >= 0;
+}
+
+bool RawClient::read_until(const std::string& needle, int timeout_ms, std::string& got) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (fd_ >= 0 && got.find(needle) == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        if (left <= 0) {
+            return false;
+        }
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
+            continue;
+        }
+        char buf[4096];
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) {
+            return got.find(needle) != std::string::npos;  // closed (or reset)
+        }
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got.find(needle) != std::string::npos;
+}
+
+std::string RawClient::read_until_closed(int timeout_ms, bool& closed) {
+    closed = false;
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (fd_ >= 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        if (left <= 0) {
+            return got;
+        }
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
+            continue;
+        }
+        char buf[4096];
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) {
+            closed = true;  // EOF, or a reset
+            return got;
+        }
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
 Harness::Harness(const std::string& db_path, std::int64_t now, const std::string& cors,
                  int early_join_minutes, const std::string& static_dir,
-                 TrustedProxies trusted_proxies)
+                 TrustedProxies trusted_proxies, ApiConfig api_config, ConnectionLimits limits)
     : clock(now),
       store(std::make_unique<Store>(db_path)),
-      svc(std::make_unique<InterviewService>(*store, clock, early_join_minutes)),
-      api(std::make_unique<Api>(*svc, limiter, ApiConfig{kAdminKey, kServiceKey, cors})) {
+      svc(std::make_unique<InterviewService>(*store, clock, early_join_minutes)) {
+    api_config.admin_key = kAdminKey;
+    api_config.service_key = kServiceKey;
+    api_config.cors_origin = cors;
+    api = std::make_unique<Api>(*svc, limiter, api_config);
     if (!static_dir.empty()) {
         site = std::make_unique<StaticSite>(static_dir);
     }
@@ -103,6 +199,7 @@ Harness::Harness(const std::string& db_path, std::int64_t now, const std::string
     opts.threads = 2;
     opts.static_site = site.get();
     opts.trusted_proxies = std::move(trusted_proxies);
+    opts.limits = limits;
     server = std::make_unique<HttpServer>(*api, opts, [this](std::string_view line) {
         std::lock_guard lock(log_mutex_);
         log_.emplace_back(line);

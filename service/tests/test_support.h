@@ -74,11 +74,33 @@ struct Reply {
 Reply http(const std::string& method, const std::string& url, const std::string& body = "",
            const std::vector<std::string>& headers = {}, bool path_as_is = false);
 
+// A raw TCP connection to a test server, for what libcurl will not do: stall in the middle of
+// the headers, announce a body and never send it. Connects from `source` (any 127.x.y.z on
+// Linux) so that tests can play several clients.
+class RawClient {
+  public:
+    explicit RawClient(std::uint16_t port, const std::string& source = "127.0.0.1");
+    ~RawClient();
+    RawClient(const RawClient&) = delete;
+    RawClient& operator=(const RawClient&) = delete;
+
+    bool connected() const { return fd_ >= 0; }
+    bool send(const std::string& bytes);
+    // Reads until the server closes the connection or `timeout_ms` passes. `closed` tells which.
+    std::string read_until_closed(int timeout_ms, bool& closed);
+    // Reads until `needle` has arrived (true) or the server closed / `timeout_ms` passed.
+    bool read_until(const std::string& needle, int timeout_ms, std::string& got);
+
+  private:
+    int fd_ = -1;
+};
+
 class Harness {
   public:
     explicit Harness(const std::string& db_path = ":memory:", std::int64_t now = test_now(),
                      const std::string& cors = "", int early_join_minutes = 15,
-                     const std::string& static_dir = "", TrustedProxies trusted_proxies = {});
+                     const std::string& static_dir = "", TrustedProxies trusted_proxies = {},
+                     ApiConfig api_config = {}, ConnectionLimits limits = {});
     ~Harness();
 
     std::string url(const std::string& path) const;

@@ -80,6 +80,8 @@ export async function launch(name, { devices = true } = {}) {
     // the app's own warnings (e.g. a refused local edit) go to the test output, for diagnosis
     page.on('console', (m) => {
       if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) process.stderr.write(`[${name} console.${m.type()}] ${m.text()}\n`);
+      // the service's Content-Security-Policy must not block anything the demo does
+      if (m.text().includes('Content Security Policy')) errors.push(`${name}: CSP: ${m.text()}`);
     });
   };
   context.on('page', watch);

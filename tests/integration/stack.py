@@ -429,16 +429,19 @@ REDIS_BIN = shutil.which("redis-server") or "/usr/bin/redis-server"
 class Redis:
     """A real redis-server with the append-only file on, as deployments run it."""
 
-    def __init__(self, workdir: Path, port: int = 6379, name: str = "redis"):
+    def __init__(self, workdir: Path, port: int = 6379, name: str = "redis",
+                 password: str | None = None):
         require(REDIS_BIN, "redis-server")
         self.name = name
         self.port = port
+        self.password = password
         self.dir = workdir / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.conf = self.dir / "redis.conf"
         self.conf.write_text(
             f"port {port}\nbind 127.0.0.1\ndir {self.dir}\nappendonly yes\n"
-            "appendfsync everysec\nsave \"\"\ndaemonize no\nprotected-mode yes\n")
+            "appendfsync everysec\nsave \"\"\ndaemonize no\nprotected-mode yes\n"
+            + (f"requirepass {password}\n" if password else ""))
         self.process: Process | None = None
 
     def start(self) -> "Redis":
@@ -453,8 +456,9 @@ class Redis:
             return False
 
     def cli(self, *args: str) -> str:
+        env = {**os.environ, "REDISCLI_AUTH": self.password} if self.password else None
         out = subprocess.run(["redis-cli", "-p", str(self.port), *args], capture_output=True,
-                             text=True, timeout=10, check=True)
+                             text=True, timeout=10, check=True, env=env)
         return out.stdout.strip()
 
     def command(self, *args: str):

@@ -116,8 +116,13 @@ def test_compose_services_health_checks_volumes_and_secrets():
     names = lambda svc: {s["source"] if isinstance(s, dict) else s  # noqa: E731
                          for s in services[svc].get("secrets", [])}
     assert names("service") == {"admin_key", "service_key"}
-    assert names("janus") == {"janus_admin_secret", "service_key"}
-    assert names("web") == set() and names("redis") == set()
+    assert names("janus") == {"janus_admin_secret", "service_key", "redis_password"}
+    assert names("web") == set() and names("redis") == {"redis_password"}
+    # Redis needs its password (requirepass from the secret, never on a command line), and
+    # its health check presents it.
+    assert "requirepass" in command and "/run/secrets/redis_password" in command
+    assert "--requirepass" not in command
+    assert "REDISCLI_AUTH=" in " ".join(redis["healthcheck"]["test"])
 
     # No secret value in the environment of any service.
     for name, svc in services.items():
@@ -366,6 +371,52 @@ def test_ports_agree_across_files():
     assert f"WEB_JANUS_UPSTREAM:-janus:{ws_port}" in web_entry
 
 
+def service_csp() -> str:
+    """The service's Content-Security-Policy, joined from its C++ string literals."""
+    header = (REPO / "service" / "src" / "static_site.h").read_text()
+    body = re.search(r"kContentSecurityPolicy =(.*?);\n", header, re.S).group(1)
+    return "".join(re.findall(r'"([^"]*)"', body))
+
+
+def nginx_blocks(text: str):
+    """(name, body) of each `server { ... }` and `location ... { ... }`, body without nested
+    blocks, comments dropped."""
+    text = re.sub(r"#[^\n]*", "", text)
+    out, stack = [], []
+    for m in re.finditer(r"([^{};]*)\{|\}|[^{};]*;", text):
+        token = m.group(0)
+        if token.endswith("{"):
+            stack.append([m.group(1).strip(), ""])
+        elif token == "}":
+            out.append(tuple(stack.pop()))
+        elif stack:
+            stack[-1][1] += token.strip() + "\n"
+    return out
+
+
+def test_nginx_sends_the_services_security_headers_on_every_answer():
+    nginx = (REPO / "docker" / "web" / "nginx.conf").read_text()
+    csp = re.search(r'map \$uri \$interview_csp \{\s*default "([^"]*)";', nginx).group(1)
+    assert csp == service_csp()
+    wanted = ["add_header Content-Security-Policy $interview_csp always;",
+              'add_header X-Frame-Options "DENY" always;',
+              'add_header X-Content-Type-Options "nosniff" always;',
+              'add_header Referrer-Policy "no-referrer" always;']
+    blocks = nginx_blocks(nginx)
+    server = next(body for name, body in blocks if name == "server")
+    for line in wanted:
+        assert line in server, line
+    # nginx inherits add_header only into locations without one of their own.
+    for name, body in blocks:
+        if name.startswith("location") and "add_header" in body:
+            for line in wanted:
+                assert line in body, (name, line)
+    # Slow clients are held by nginx (docs/DEPLOYMENT.md, "Slow clients").
+    for directive in ("client_header_timeout 10s;", "client_body_timeout 30s;",
+                      "limit_conn per_client 32;"):
+        assert directive in nginx, directive
+
+
 def test_build_stages_configure_what_cmake_needs(dockerfiles):
     """The build stages copy every folder the top-level CMakeLists.txt adds, and build against
     Debian's janus-dev on debian:bookworm."""
@@ -449,12 +500,12 @@ def test_make_secrets_creates_private_random_keys_once(tmp_path):
     subprocess.run([str(REPO / "docker" / "make-secrets.sh"), str(folder)], check=True,
                    capture_output=True)
     values = {}
-    for name in ("admin_key", "service_key", "janus_admin_secret"):
+    for name in ("admin_key", "service_key", "janus_admin_secret", "redis_password"):
         path = folder / name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
         values[name] = path.read_text()
         assert re.fullmatch(r"[A-Za-z0-9_-]{43}", values[name]), name
-    assert len(set(values.values())) == 3
+    assert len(set(values.values())) == 4
     subprocess.run([str(REPO / "docker" / "make-secrets.sh"), str(folder)], check=True,
                    capture_output=True)
     assert {n: (folder / n).read_text() for n in values} == values, "existing keys are kept"
