@@ -132,39 +132,14 @@ bool RawClient::send(const std::string& bytes) {
     return fd_ >= 0;
 }
 
-bool RawClient::read_until(const std::string& needle, int timeout_ms, std::string& got) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (fd_ >= 0 && got.find(needle) == std::string::npos) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              deadline - std::chrono::steady_clock::now())
-                              .count();
-        if (left <= 0) {
-            return false;
-        }
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
-            continue;
-        }
-        char buf[4096];
-        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n <= 0) {
-            return got.find(needle) != std::string::npos;  // closed (or reset)
-        }
-        got.append(buf, static_cast<std::size_t>(n));
-    }
-    return got.find(needle) != std::string::npos;
-}
-
-std::string RawClient::read_until_closed(int timeout_ms, bool& closed) {
-    closed = false;
-    std::string got;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+RawClient::Read RawClient::read_some(std::chrono::steady_clock::time_point deadline,
+                                     std::string& got) {
     while (fd_ >= 0) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                               deadline - std::chrono::steady_clock::now())
                               .count();
         if (left <= 0) {
-            return got;
+            return Read::timeout;
         }
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
@@ -173,11 +148,28 @@ std::string RawClient::read_until_closed(int timeout_ms, bool& closed) {
         char buf[4096];
         const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
         if (n <= 0) {
-            closed = true;  // EOF, or a reset
-            return got;
+            return Read::closed;  // EOF, or a reset
         }
         got.append(buf, static_cast<std::size_t>(n));
+        return Read::data;
     }
+    return Read::closed;
+}
+
+bool RawClient::read_until(const std::string& needle, int timeout_ms, std::string& got) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (got.find(needle) == std::string::npos && read_some(deadline, got) == Read::data) {
+    }
+    return got.find(needle) != std::string::npos;
+}
+
+std::string RawClient::read_until_closed(int timeout_ms, bool& closed) {
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    Read r = Read::data;
+    while ((r = read_some(deadline, got)) == Read::data) {
+    }
+    closed = r == Read::closed && fd_ >= 0;
     return got;
 }
 

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,9 @@ class RawClient {
     bool read_until(const std::string& needle, int timeout_ms, std::string& got);
 
   private:
+    enum class Read { data, timeout, closed };
+    /// One recv's worth appended to `got`, or why nothing came before `deadline`.
+    Read read_some(std::chrono::steady_clock::time_point deadline, std::string& got);
     int fd_ = -1;
 };
 
