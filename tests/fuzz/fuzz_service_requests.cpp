@@ -80,8 +80,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(!v.interview_id.empty() && v.interview_id.size() <= 64);
     });
     attempt([&] {
-        const isvc::FinalCode c = isvc::parse_final_code(obj);
-        FUZZ_CHECK(c.code.size() <= isvc::kMaxCodeBytes);
+        constexpr std::size_t kMaxDocumentBytes = 1u << 20;  // the default max_document_bytes
+        const isvc::FinalCode c = isvc::parse_final_code(obj, kMaxDocumentBytes);
+        FUZZ_CHECK(c.code.size() <= kMaxDocumentBytes);
         FUZZ_CHECK(!c.language.empty() && c.language.size() <= 32);
         FUZZ_CHECK(c.revision >= 0);
     });
