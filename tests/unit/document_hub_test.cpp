@@ -266,6 +266,13 @@ TEST_F(DocumentHubTest, JoinLeaveAndEditRacesLeaveItConsistent) {
                     const std::string client = "c" + std::to_string(key);
                     hub.member_joined(id, key, person(t + round), in_an_hour());
                     hub.data(key, hello(client));
+                    if (round % 3 == 2) {
+                        // Some edit once synced (before, while the document loads, edits are
+                        // refused), so that each lifetime has acknowledged edits to check.
+                        ASSERT_TRUE(sink.wait_for([key](const auto& sent) {
+                            return count_containing(sent, key, "synced") >= 1;
+                        }));
+                    }
                     for (int e = 0; e < 3; ++e) {
                         hub.data(key, R"({"op":"insert","char":"x","pos":0})");
                     }
