@@ -347,6 +347,7 @@ TEST_F(HostileTest, ALoneSurrogateIsAnInvalidOperation) {
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(str(m[0], "error"), "invalid_operation");
     EXPECT_EQ(str(m[0], "reason"), "lone_surrogate");
+    EXPECT_EQ(num(m[0], "seq"), 1);  // the author can tell which edit it was
 }
 
 TEST(DocumentLifecycle, WhileLoadingHelloWaitsEditsAreRefusedAndPingIsAnswered) {
