@@ -1,0 +1,313 @@
+"""Hostile load on the data channel, with the real Janus, Redis and service: floods of every
+message type, checks that ask for a large document again and again, operations made to be
+expensive to transform, and a participant that stops reading. For each, what docs/PROTOCOL.md
+says happens ("Rate limits", "A slow receiver", "Work per message is bounded"), that the other
+participants keep editing with bounded latency, and that Janus's memory stays bounded.
+
+Latencies are measured in this one Python process, which also runs the hostile peers: they
+include its own load, hence the generous bounds."""
+
+import asyncio
+import hashlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from ot_client import units
+from peers import Peer, joined_peers
+from stack import Janus, plugin_data
+from test_relay import redis_text
+
+MiB = 1 << 20
+BUDGET = MiB                 # outbound_queue_bytes, the default
+RSS_GROWTH_LIMIT = 64 * MiB  # what a flood may add to Janus's resident memory
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def hostile(workdir, service, service_key, redis):
+    # The defaults throughout: the limits under test are the ones deployments get.
+    j = Janus(workdir, name="janus-hostile", service_key=service_key, ws_port=9188,
+              http_port=9189, admin_port=7919).start()
+    yield j
+    assert j.stop() == 0, j.log()[-3000:]
+
+
+class RssWatch:
+    """Janus's VmRSS, sampled in the background from start() until stop(): the peak growth."""
+
+    def __init__(self, janus: Janus):
+        self.janus = janus
+        self.before = janus.rss_bytes()
+        self.peak = self.before
+        self._task = None
+
+    def start(self) -> "RssWatch":
+        async def sample():
+            while True:
+                self.peak = max(self.peak, self.janus.rss_bytes())
+                await asyncio.sleep(0.1)
+        self._task = asyncio.ensure_future(sample())
+        return self
+
+    def stop(self, what: str) -> int:
+        if self._task:
+            self._task.cancel()
+        self.peak = max(self.peak, self.janus.rss_bytes())
+        growth = self.peak - self.before
+        print(f"{what}: Janus RSS {self.before / MiB:.1f} MiB -> peak {self.peak / MiB:.1f} MiB "
+              f"(+{growth / MiB:.1f} MiB)")
+        assert growth < RSS_GROWTH_LIMIT, f"{what}: Janus grew by {growth / MiB:.1f} MiB"
+        return growth
+
+
+async def keep_editing(peer: Peer, at_least: int, done=lambda: True) -> list[float]:
+    """The peer types one-character edits at a typist's pace (20 a second at most, within
+    max_ops_per_second), each waited for until acknowledged, at least `at_least` of them and
+    until done(); returns each edit's time to its acknowledgement."""
+    latencies = []
+    while len(latencies) < at_least or not done():
+        if latencies:
+            await asyncio.sleep(0.05)  # pace, not a wait for anything
+        n = units(peer.client.text)
+        began = time.monotonic()
+        peer.edit(["k", n] if n else ["k"])
+        try:
+            await peer.wait_for(lambda q: q.client.outstanding is None, 30)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"{peer.name}: edit {len(latencies) + 1} unacknowledged; "
+                                 f"errors {peer.errors[-3:]}, last {peer.events[-3:]}, "
+                                 f"channel {peer.channel.readyState}") from None
+        latencies.append(time.monotonic() - began)
+    return latencies
+
+
+def assert_latency_bounded(latencies: list[float], what: str) -> None:
+    median, worst = statistics.median(latencies), max(latencies)
+    print(f"{what}: {len(latencies)} edits acknowledged, median {median * 1000:.0f} ms, "
+          f"max {worst * 1000:.0f} ms")
+    assert median < 0.5 and worst < 5, (what, median, worst)
+
+
+async def poll(condition, timeout: float, what: str) -> None:
+    """Polls a condition that no message announces (asyncio sleeps: the peers keep running)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        await asyncio.sleep(0.02)
+
+
+async def drained(peer: Peer, timeout: float = 60) -> None:
+    """Pings until a pong comes back. The channel is ordered, so everything the plugin sent the
+    peer before that pong has arrived (a pong is dropped while the peer is over its budget,
+    hence more than one ping)."""
+    deadline = time.monotonic() + timeout
+    token = time.monotonic_ns()
+    while True:
+        token += 1
+        peer.send({"type": "ping", "t": token})
+        try:
+            await peer.wait_for(lambda q: any(m.get("type") == "pong" and m.get("t") == token
+                                              for m in q.events[-50:]), 0.5)
+            return
+        except asyncio.TimeoutError:
+            assert time.monotonic() < deadline, f"{peer.name} never drained"
+
+
+def tap(peer: Peer) -> list[tuple[dict, int]]:
+    """From now on, every message the peer receives, with its size in bytes."""
+    seen = []
+    inner = peer._on_message
+
+    def on_message(raw):
+        seen.append((json.loads(raw), len(raw.encode())))
+        if os.environ.get("TAP_DEBUG"):
+            m = seen[-1][0]
+            print(f"{time.monotonic():.3f} {peer.name} {m.get('type')} {m.get('part', '')} "
+                  f"{m.get('error', '')} {m.get('reason', '')}")
+        inner(raw)
+    peer.channel.remove_all_listeners("message")
+    peer.channel.on("message", on_message)
+    return seen
+
+
+def snapshots_in(seen: list[tuple[dict, int]]) -> list[int]:
+    """The size in bytes of each whole snapshot (all its parts) among messages received."""
+    out, current = [], 0
+    for m, size in seen:
+        if m.get("type") == "snapshot":
+            current += size
+            if m["part"] + 1 == m["parts"]:
+                out.append(current)
+                current = 0
+    return out
+
+
+async def build_document(editor: Peer, total: int, piece: int = 50_000) -> None:
+    """Appends ASCII text in edits of `piece` bytes until the document has `total` bytes."""
+    chunk = "0123456789abcdefghijklmnopqrstuvwxyz\n" * (piece // 37 + 1)
+    while units(editor.client.text) < total:
+        n = units(editor.client.text)
+        text = chunk[:min(piece, total - n)]
+        editor.edit([n, text] if n else [text])
+        await editor.wait_for(lambda q: q.client.outstanding is None, 30)
+
+
+def test_a_check_flood_on_a_large_document_costs_one_snapshot_past_the_budget(hostile, service):
+    """An observer asks 200 times for a ~1 MB document (checks with a wrong checksum): the
+    plugin answers with a snapshot, and while that one is still over the budget the other asks
+    bring one more when it has drained, not one each (and past the check limit, `rate_limited`
+    errors that are dropped while the queue is full)."""
+    iv = service.schedule(start_in_minutes=0, observers=1)
+
+    async def body():
+        async with joined_peers(hostile.ws_url, iv,
+                                roles=("applicant", "recruiter", "observer")) as (a, r, o):
+            await build_document(a, 1_000_000)
+            await o.wait_for(lambda q: q.client.revision == a.client.revision, 60)
+            await r.wait_for(lambda q: q.client.revision == a.client.revision, 60)
+            # The asks must meet a queue over its budget: the observer's SCTP withholds its
+            # acknowledgements (SACKs) while the checks go out, so that nothing it was sent can
+            # drain (it is an observer that reads slowly), then acknowledges again.
+            seen = tap(o)
+            rss = RssWatch(hostile).start()
+            sctp = o.pc.sctp
+
+            async def no_sack():
+                sctp._sack_needed = False
+            sctp._send_sack = no_sack
+            try:
+                for _ in range(200):
+                    o.send({"type": "check", "revision": o.client.revision,
+                            "checksum": "0" * 64})
+                await poll(lambda: o.channel.bufferedAmount == 0 and not sctp._outbound_queue
+                           and not sctp._sent_queue, 30, "the checks to reach Janus")
+                # Janus has them all; an edit sent now is handled after them on the document
+                # thread, so its acknowledgement says they were all read.
+                await keep_editing(a, 1)
+            finally:
+                del sctp._send_sack
+            await drained(o)
+            snapshots = snapshots_in(seen)
+            received = sum(size for _, size in seen)
+            print(f"check flood: {len(snapshots)} snapshots of {snapshots} bytes, "
+                  f"{received} bytes in all to the observer")
+            # What fits in the budget (here one: the document is a little under 1 MiB), one
+            # past it, and one when that has drained for the asks that came meanwhile.
+            assert 1 <= len(snapshots) <= BUDGET // max(snapshots) + 2, snapshots
+            assert received < BUDGET + 2 * max(snapshots), received
+            assert o.client.text == a.client.text
+            kinds = {m.get("type") for m, _ in seen}
+            assert kinds <= {"snapshot", "synced", "error", "pong"}, kinds
+            # The same flood while the others edit: they are served at their own pace, and the
+            # observer (a snapshot behind each time it drains) ends with the same text.
+            for _ in range(200):
+                o.send({"type": "check", "revision": o.client.revision, "checksum": "0" * 64})
+            latencies = await keep_editing(r, 20)
+            latencies += await keep_editing(a, 10)
+            assert_latency_bounded(latencies, "others during a check flood")
+            await drained(o)
+            await o.wait_for(lambda q: q.client.revision == a.client.revision, 60)
+            assert o.client.text == a.client.text == r.client.text
+            rss.stop("check flood")
+            assert not a.errors and not r.errors, (a.errors, r.errors)
+    run(body())
+
+
+FLOODS = {
+    # name: (the message, the answer a message within the limit gets, burst, rate a second)
+    "hello": (lambda p: {"type": "hello", "client_id": p.client.client_id,
+                         "last_revision": p.client.revision}, "synced", 5, 1),
+    "ping": (lambda p: {"type": "ping", "t": 1}, "pong", 10, 5),
+    "language": (lambda p: {"type": "language", "language": "python"}, "language", 5, 2),
+    "check": (lambda p: {"type": "check", "revision": p.client.revision,
+                         "checksum": hashlib.sha256(p.client.text.encode()).hexdigest()},
+              ("check_ok", "check_stale"), 5, 1),
+}
+
+
+@pytest.mark.parametrize("kind", [*FLOODS, "invalid"])
+def test_a_flood_of_one_message_type_is_rate_limited_by_name(hostile, service, kind):
+    """A participant floods one message type (or invalid messages) for about two seconds: past
+    the type's burst and rate it gets `rate_limited` with `reason` naming the limit; invalid
+    messages, past all messages' limit (twice 89 at once, then 89 a second), are dropped unread
+    with one `rate_limited`, reason `messages`, a second at most. The other participant keeps
+    editing meanwhile, and nothing the flood did reaches it but the accepted languages."""
+    iv = service.schedule(start_in_minutes=0)
+
+    async def body():
+        async with joined_peers(hostile.ws_url, iv) as (a, r):
+            a.edit(["some text\n"])
+            await a.wait_for(lambda q: q.client.idle())
+            await r.wait_for(lambda q: q.client.revision == a.client.revision)
+            seen = tap(a)
+            rss = RssWatch(hostile).start()
+            make = FLOODS[kind][0] if kind != "invalid" else lambda p: "not json"
+            sent = 0
+            flooding = True
+            began = time.monotonic()
+
+            async def flood():
+                # A burst at once, then a steady stream for two seconds: 50 a second of one
+                # type (within all messages' limit, so that each gets its own answer), 300 a
+                # second of invalid ones.
+                nonlocal sent, flooding
+                at_once, per_tick = (40, 5) if kind != "invalid" else (300, 30)
+                for _ in range(at_once):
+                    a.send(make(a))
+                sent = at_once
+                while time.monotonic() - began < 2:
+                    await asyncio.sleep(0.1)  # the flood's own pace
+                    for _ in range(per_tick):
+                        a.send(make(a))
+                    sent += per_tick
+                flooding = False
+
+            flooder = asyncio.ensure_future(flood())
+            latencies = await keep_editing(r, 15, lambda: not flooding)
+            await flooder
+            duration = time.monotonic() - began
+
+            def errors(name):
+                return [m for m, _ in seen if m.get("type") == "error" and m["error"] == name]
+            if kind == "invalid":
+                await drained(a)  # past all messages' limit nothing is answered: ping after it
+                limited, malformed = errors("rate_limited"), errors("malformed_request")
+                print(f"invalid flood: {sent} sent in {duration:.1f} s, {len(malformed)} "
+                      f"malformed_request, {len(limited)} rate_limited")
+                assert limited and all(e.get("reason") == "messages" for e in limited), limited
+                assert len(limited) <= duration + 2, len(limited)
+                assert len(malformed) <= 2 * 89 + 89 * (duration + 1), len(malformed)
+                assert len(malformed) + len(limited) < sent
+            else:
+                _, answer, burst, rate = FLOODS[kind]
+                answers = (answer,) if isinstance(answer, str) else answer
+
+                def answered():
+                    return [m for m, _ in seen if m.get("type") in answers]
+                # each message within all messages' limit is answered: wait for every answer
+                await a.wait_for(lambda _: len(answered()) + len(errors("rate_limited")) >=
+                                 sent, 30)
+                limited = errors("rate_limited")
+                print(f"{kind} flood: {sent} sent in {duration:.1f} s, {len(answered())} "
+                      f"answered, {len(limited)} rate_limited")
+                assert limited and all(e.get("reason") == kind for e in limited), limited[:3]
+                assert burst <= len(answered()) <= burst + rate * (duration + 1), \
+                    len(answered())
+                assert {m["error"] for m, _ in seen if m.get("type") == "error"} == \
+                    {"rate_limited"}
+            assert_latency_bounded(latencies, f"the other editor during the {kind} flood")
+            rss.stop(f"{kind} flood")
+            assert not r.errors, r.errors
+            assert {m.get("type") for m in r.events} <= {"snapshot", "language"}
+            await a.wait_for(lambda q: q.client.revision == r.client.revision)
+            assert a.client.text == r.client.text
+    run(body())
