@@ -119,7 +119,9 @@ class Peer:
     def send(self, message: dict | str) -> None:
         if self.channel is None or self.channel.readyState != "open":
             return  # lost; the client state machine resends what matters after reconnecting
-        self.channel.send(message if isinstance(message, str) else json.dumps(message))
+        # compact, as JSON.stringify writes it
+        self.channel.send(message if isinstance(message, str) else
+                          json.dumps(message, separators=(",", ":")))
 
     def _on_close(self) -> None:
         self.connected = False

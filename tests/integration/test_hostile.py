@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from ot_client import units
+from ot_client import base_length, units
 from peers import Peer, joined_peers
 from stack import Janus, plugin_data
 from test_relay import redis_text
@@ -90,6 +90,15 @@ async def keep_editing(peer: Peer, at_least: int, done=lambda: True) -> list[flo
     return latencies
 
 
+async def acknowledged(peer: Peer, timeout: float = 30) -> None:
+    """Waits until the peer has no edit in flight; says what it got instead if it times out."""
+    try:
+        await peer.wait_for(lambda q: q.client.idle(), timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"{peer.name}: edit unacknowledged; errors {peer.errors[-3:]}, "
+                             f"revision {peer.client.revision}") from None
+
+
 def assert_latency_bounded(latencies: list[float], what: str) -> None:
     median, worst = statistics.median(latencies), max(latencies)
     print(f"{what}: {len(latencies)} edits acknowledged, median {median * 1000:.0f} ms, "
@@ -122,13 +131,13 @@ async def drained(peer: Peer, timeout: float = 60) -> None:
             assert time.monotonic() < deadline, f"{peer.name} never drained"
 
 
-def tap(peer: Peer) -> list[tuple[dict, int]]:
-    """From now on, every message the peer receives, with its size in bytes."""
+def tap(peer: Peer) -> list[tuple[dict, int, float]]:
+    """From now on, every message the peer receives, with its size in bytes and when."""
     seen = []
     inner = peer._on_message
 
     def on_message(raw):
-        seen.append((json.loads(raw), len(raw.encode())))
+        seen.append((json.loads(raw), len(raw.encode()), time.monotonic()))
         if os.environ.get("TAP_DEBUG"):
             m = seen[-1][0]
             print(f"{time.monotonic():.3f} {peer.name} {m.get('type')} {m.get('part', '')} "
@@ -139,10 +148,10 @@ def tap(peer: Peer) -> list[tuple[dict, int]]:
     return seen
 
 
-def snapshots_in(seen: list[tuple[dict, int]]) -> list[int]:
+def snapshots_in(seen: list[tuple[dict, int, float]]) -> list[int]:
     """The size in bytes of each whole snapshot (all its parts) among messages received."""
     out, current = [], 0
-    for m, size in seen:
+    for m, size, _ in seen:
         if m.get("type") == "snapshot":
             current += size
             if m["part"] + 1 == m["parts"]:
@@ -197,7 +206,7 @@ def test_a_check_flood_on_a_large_document_costs_one_snapshot_past_the_budget(ho
                 del sctp._send_sack
             await drained(o)
             snapshots = snapshots_in(seen)
-            received = sum(size for _, size in seen)
+            received = sum(size for _, size, _ in seen)
             print(f"check flood: {len(snapshots)} snapshots of {snapshots} bytes, "
                   f"{received} bytes in all to the observer")
             # What fits in the budget (here one: the document is a little under 1 MiB), one
@@ -205,7 +214,7 @@ def test_a_check_flood_on_a_large_document_costs_one_snapshot_past_the_budget(ho
             assert 1 <= len(snapshots) <= BUDGET // max(snapshots) + 2, snapshots
             assert received < BUDGET + 2 * max(snapshots), received
             assert o.client.text == a.client.text
-            kinds = {m.get("type") for m, _ in seen}
+            kinds = {m.get("type") for m, _, _ in seen}
             assert kinds <= {"snapshot", "synced", "error", "pong"}, kinds
             # The same flood while the others edit: they are served at their own pace, and the
             # observer (a snapshot behind each time it drains) ends with the same text.
@@ -277,7 +286,7 @@ def test_a_flood_of_one_message_type_is_rate_limited_by_name(hostile, service, k
             duration = time.monotonic() - began
 
             def errors(name):
-                return [m for m, _ in seen if m.get("type") == "error" and m["error"] == name]
+                return [m for m, _, _ in seen if m.get("type") == "error" and m["error"] == name]
             if kind == "invalid":
                 await drained(a)  # past all messages' limit nothing is answered: ping after it
                 limited, malformed = errors("rate_limited"), errors("malformed_request")
@@ -292,7 +301,7 @@ def test_a_flood_of_one_message_type_is_rate_limited_by_name(hostile, service, k
                 answers = (answer,) if isinstance(answer, str) else answer
 
                 def answered():
-                    return [m for m, _ in seen if m.get("type") in answers]
+                    return [m for m, _, _ in seen if m.get("type") in answers]
                 # each message within all messages' limit is answered: wait for every answer
                 await a.wait_for(lambda _: len(answered()) + len(errors("rate_limited")) >=
                                  sent, 30)
@@ -302,7 +311,7 @@ def test_a_flood_of_one_message_type_is_rate_limited_by_name(hostile, service, k
                 assert limited and all(e.get("reason") == kind for e in limited), limited[:3]
                 assert burst <= len(answered()) <= burst + rate * (duration + 1), \
                     len(answered())
-                assert {m["error"] for m, _ in seen if m.get("type") == "error"} == \
+                assert {m["error"] for m, _, _ in seen if m.get("type") == "error"} == \
                     {"rate_limited"}
             assert_latency_bounded(latencies, f"the other editor during the {kind} flood")
             rss.stop(f"{kind} flood")
@@ -310,4 +319,93 @@ def test_a_flood_of_one_message_type_is_rate_limited_by_name(hostile, service, k
             assert {m.get("type") for m in r.events} <= {"snapshot", "language"}
             await a.wait_for(lambda q: q.client.revision == r.client.revision)
             assert a.client.text == r.client.text
+    run(body())
+
+
+def components_after(ops: list[dict], revision: int) -> int:
+    """The components of every op committed after `revision` (what crossing them costs)."""
+    return sum(len(m["op"]) for m in ops if m["revision"] > revision)
+
+
+def test_huge_transforms_are_refused_and_cost_the_others_nothing(hostile, service):
+    """An editor fills the op log with ops of 16,000 components (within the message size, the
+    component cap and max_ops_per_second). Transforming across them is bounded: past 65,536
+    steps an op gets `revision_too_old` and a snapshot, a presence is dropped; two huge ops
+    back still works. The other editor types throughout with bounded latency."""
+    iv = service.schedule(start_in_minutes=0)
+
+    async def body():
+        async with joined_peers(hostile.ws_url, iv) as (a, r):
+            a.edit(["x" * 8000])
+            await a.wait_for(lambda q: q.client.idle())
+            await r.wait_for(lambda q: q.client.revision == a.client.revision)
+            # 16,000 components each: 8,000 single inserts between the 8,000 x's, then 8,000
+            # single deletes taking them out again (48,000 and 40,000 bytes of JSON). The
+            # other editor's edits go at the start of the text, before the x's.
+            grow = [c for _ in range(8000) for c in (1, "a")]
+            shrink = [c for _ in range(8000) for c in (1, -1)]
+            typing = True
+            rss = RssWatch(hostile).start()
+            editor = asyncio.ensure_future(keep_editing(r, 20, lambda: not typing))
+            for i in range(30):
+                before = units(a.client.text) - (16000 if i % 2 else 8000)
+                a.edit(([before] if before else []) + (shrink if i % 2 else grow))
+                await acknowledged(a)
+                # the other editor keeps up, so that its edits are on a recent revision
+                await r.wait_for(lambda q: q.client.revision >= a.client.revision, 30)
+            head = a.client.revision
+            ops = sorted(a.received_ops, key=lambda m: m["revision"])
+            assert [m["revision"] for m in ops] == list(range(1, head + 1))
+            huge = [m["revision"] for m in ops if len(m["op"]) >= 16000]
+            too_old = huge[-5] - 1  # crossing five huge ops: more than 80,000 steps
+            recent = huge[-2] - 1   # crossing two: about 32,000
+            assert components_after(ops, too_old) > 65_536
+            assert components_after(ops, recent) + 2 * (head - recent) < 40_000
+
+            def length_at(rev):  # the text's length at a revision: the next op's base length
+                return base_length(ops[rev]["op"])  # ops[rev] made revision rev + 1
+            seen_a, seen_r = tap(a), tap(r)
+            # Presence at revision 0 (out of the log), too old to move cheaply, recent, current
+            for rev in (0, too_old, recent, head):
+                a.send({"type": "presence", "revision": rev, "cursor": 0, "selection": []})
+            # Ops of another client id of the same participant, on those revisions
+            hostile_id = "hostile-" + a.client.client_id[-8:]
+            sent_at = {}
+            for seq, rev in ((1, 0), (2, too_old), (3, recent)):
+                sent_at[seq] = time.monotonic()
+                n = length_at(rev)
+                a.send({"type": "op", "client_id": hostile_id, "seq": seq, "revision": rev,
+                        "op": ["Z", n] if n else ["Z"]})
+
+            def answer(peer_seen, seq):
+                return next(((m, t) for m, _, t in peer_seen if m.get("seq") == seq and (
+                    m.get("type") == "error" or m.get("client_id") == hostile_id)), None)
+            # the op of seq 3 reaches the other editor after everything sent before it
+            await r.wait_for(lambda q: answer(seen_r, 3), 30)
+            await a.wait_for(lambda q: all(answer(seen_a, s) for s in (1, 2, 3)), 30)
+            for seq in (1, 2):
+                refusal, at = answer(seen_a, seq)
+                assert (refusal["type"], refusal["error"]) == ("error", "revision_too_old")
+                print(f"op on revision {(0, too_old)[seq - 1]} of {head}: "
+                      f"revision_too_old after {(at - sent_at[seq]) * 1000:.0f} ms")
+                assert at - sent_at[seq] < 2, at - sent_at[seq]
+            assert answer(seen_a, 3)[0]["type"] == "op"
+            # each refusal is followed by a snapshot; the text is the same
+            await a.wait_for(lambda q: len(snapshots_in(seen_a)) >= 2, 30)
+            assert len(snapshots_in(seen_a)) == 2, snapshots_in(seen_a)
+            # only the two presences that were cheap to move reached the other editor
+            presences = [m for m, _, _ in seen_r if m.get("type") == "presence"]
+            assert len(presences) == 2, presences
+            assert all(m["participant"]["id"] == a.joined["you"]["id"] for m in presences)
+            typing = False
+            latencies = await editor
+            await a.wait_for(lambda q: q.client.idle(), 30)
+            await r.wait_for(lambda q: q.client.revision == a.client.revision, 30)
+            await a.wait_for(lambda q: q.client.revision == r.client.revision, 30)
+            assert a.client.text == r.client.text
+            assert a.client.text.count("Z") == 1  # the refused ops changed nothing
+            assert a.largest_received <= 65_000 and r.largest_received <= 65_000
+            assert_latency_bounded(latencies, "the other editor during huge transforms")
+            rss.stop("huge transforms")
+            assert not r.errors, r.errors
     run(body())
