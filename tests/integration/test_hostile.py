@@ -106,12 +106,12 @@ def assert_latency_bounded(latencies: list[float], what: str) -> None:
     assert median < 0.5 and worst < 5, (what, median, worst)
 
 
-async def poll(condition, timeout: float, what: str) -> None:
+async def poll(condition, timeout: float, what: str, interval: float = 0.02) -> None:
     """Polls a condition that no message announces (asyncio sleeps: the peers keep running)."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(interval)
 
 
 async def drained(peer: Peer, timeout: float = 60) -> None:
@@ -138,10 +138,6 @@ def tap(peer: Peer) -> list[tuple[dict, int, float]]:
 
     def on_message(raw):
         seen.append((json.loads(raw), len(raw.encode()), time.monotonic()))
-        if os.environ.get("TAP_DEBUG"):
-            m = seen[-1][0]
-            print(f"{time.monotonic():.3f} {peer.name} {m.get('type')} {m.get('part', '')} "
-                  f"{m.get('error', '')} {m.get('reason', '')}")
         inner(raw)
     peer.channel.remove_all_listeners("message")
     peer.channel.on("message", on_message)
@@ -409,3 +405,115 @@ def test_huge_transforms_are_refused_and_cost_the_others_nothing(hostile, servic
             rss.stop("huge transforms")
             assert not r.errors, r.errors
     run(body())
+
+
+class ChildPeer:
+    """stopped_peer.py in a process of its own: what it says, line by line."""
+
+    def __init__(self, janus: Janus, interview_id: str, token: str):
+        self.argv = [sys.executable, str(HERE / "stopped_peer.py"), janus.ws_url, interview_id,
+                     token]
+        self.proc = None
+        self.facts: list[dict] = []
+
+    async def start(self) -> "ChildPeer":
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(HERE))
+        return self
+
+    async def fact(self, predicate, timeout: float = 30) -> dict:
+        while True:
+            line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+            assert line, f"the peer process ended; it said {self.facts}"
+            fact = json.loads(line)
+            self.facts.append(fact)
+            assert "error" not in fact, fact
+            if predicate(fact):
+                return fact
+
+    def signal(self, sig) -> None:
+        os.kill(self.proc.pid, sig)
+
+    async def stop(self) -> None:
+        if self.proc.returncode is None:
+            self.signal(signal.SIGCONT)
+            self.proc.stdin.close()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 15)
+            except asyncio.TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+
+def test_a_participant_that_stops_reading_is_disconnected(workdir, service, service_key, redis):
+    """An observer's process is stopped (SIGSTOP: it reads neither its data channel nor its
+    Janus WebSocket) while an editor types edits of 50,000 bytes. Its queue passes its budget
+    and stays there: after slow_consumer_seconds (5 here) the plugin closes its PeerConnection
+    (event `disconnected`, reason `slow_consumer`); meanwhile Janus's memory stays bounded and
+    the other editor keeps its latency. Let go again, the observer connects again on the same
+    handle (it stayed in the room) and gets the current text."""
+    iv = service.schedule(start_in_minutes=0, observers=1)
+    j = Janus(workdir, name="janus-slow", service_key=service_key, ws_port=9288,
+              http_port=9289, admin_port=7929,
+              plugin_settings={"slow_consumer_seconds": 5}).start()
+
+    async def body():
+        child = await ChildPeer(j, iv["id"], iv["tokens"]["observer"][0]).start()
+        try:
+            async with joined_peers(j.ws_url, iv) as (a, r):
+                ready = await child.fact(lambda f: f.get("ready"))
+
+                def connected():
+                    info = j.admin({"janus": "handle_info", "session_id": ready["session_id"],
+                                    "handle_id": ready["handle_id"]})
+                    return info["info"]["plugin_specific"]["peer_connection"]
+                assert connected()
+                body_text = "".join(chr(ord("a") + i % 26) for i in range(50_000))
+                a.edit([body_text])
+                await acknowledged(a)
+                rss = RssWatch(j).start()
+                child.signal(signal.SIGSTOP)
+                stopped_at = time.monotonic()
+                typing = True
+
+                async def large_edits():
+                    # each edit replaces the 50,000 characters after the other's k's
+                    count = 0
+                    while typing:
+                        kept = units(a.client.text) - 50_000
+                        text = body_text[count % 26:] + body_text[:count % 26]
+                        a.edit(([kept] if kept else []) + [text, -50_000])
+                        await acknowledged(a)
+                        count += 1
+                        await asyncio.sleep(0.05)  # a paste every 50 ms, not a flood
+                    return count
+                pasting = asyncio.ensure_future(large_edits())
+                editing = asyncio.ensure_future(keep_editing(r, 20, lambda: not typing))
+                await poll(lambda: not connected(), 30,
+                           "the plugin to close the stopped peer's PeerConnection", 0.25)
+                closed_after = time.monotonic() - stopped_at
+                typing = False
+                pastes, latencies = await pasting, await editing
+                print(f"stopped peer: PeerConnection closed {closed_after:.1f} s after SIGSTOP,"
+                      f" {pastes} edits of 50,000 bytes meanwhile")
+                assert 5 <= closed_after <= 20, closed_after
+                assert_latency_bounded(latencies, "the other editor while a peer is stopped")
+                rss.stop("a stopped peer")
+                child.signal(signal.SIGCONT)
+                event = await child.fact(lambda f: f.get("event", {}).get("event") ==
+                                         "disconnected")
+                assert event["event"]["reason"] == "slow_consumer", event
+                await child.fact(lambda f: "hangup" in f)
+                back = await child.fact(lambda f: f.get("reconnected"))
+                await r.wait_for(lambda q: q.client.revision == a.client.revision, 30)
+                assert back["revision"] == a.client.revision
+                assert back["sha"] == hashlib.sha256(a.client.text.encode()).hexdigest()
+                assert connected()
+                assert a.client.text == r.client.text
+                assert not a.errors and not r.errors, (a.errors, r.errors)
+        finally:
+            await child.stop()
+    try:
+        run(body())
+    finally:
+        assert j.stop() == 0, j.log()[-3000:]
