@@ -123,6 +123,9 @@ void DocumentHub::member_joined(const std::string& interview_id, room::SessionKe
             if (!store_ || !store_->up()) {
                 Outbox out(*this, *slot);
                 slot->document.set_paused(true, out);  // nobody is in it yet: nothing is sent
+                // Paused counts as loaded (Document::loaded): without this, redis_state(true)
+                // would never load it, and its members would never be told `resumed`.
+                slot->stale = true;
             }
         }
         Entry& entry = *slot;
