@@ -202,6 +202,19 @@ void DocumentHub::drained(room::SessionKey key) {
     });
 }
 
+void DocumentHub::channel_closed(room::SessionKey key) {
+    loop_.post([this, key] {
+        auto where = interview_of_.find(key);
+        if (where == interview_of_.end()) {
+            return;
+        }
+        auto it = entries_.find(where->second);
+        if (it != entries_.end()) {
+            it->second->document.channel_closed(key);
+        }
+    });
+}
+
 void DocumentHub::end_interview(const std::string& interview_id, const std::string& reason,
                                 std::function<void(std::string, std::string, std::uint64_t)> done) {
     loop_.post([this, interview_id, reason, done = std::move(done)] {

@@ -82,6 +82,8 @@ class DocumentHub {
     void member_left(room::SessionKey key);
     void data(room::SessionKey key, std::string text);
     void drained(room::SessionKey key);
+    /// The member's PeerConnection closed (Document::channel_closed).
+    void channel_closed(room::SessionKey key);
     /// Makes the document read-only and hands its final text to `done` (on the hub's thread).
     void end_interview(
         const std::string& interview_id, const std::string& reason,
