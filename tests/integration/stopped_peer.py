@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import sys
+import traceback
 
 from peers import Peer
 from stack import plugin_data
@@ -33,7 +34,7 @@ async def main(url: str, interview_id: str, token: str) -> None:
         try:
             await pump_events()
         except Exception as e:  # said, so that the test fails with it rather than a timeout
-            say(error=repr(e))
+            say(error=repr(e), where=[l for l in traceback.format_exc().splitlines() if "line" in l][-4:])
 
     async def pump_events():
         while True:
