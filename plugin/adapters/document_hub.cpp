@@ -125,6 +125,9 @@ void DocumentHub::member_joined(const std::string& interview_id, room::SessionKe
                 // merely because the first connection is still being made: then it just loads.
                 Outbox out(*this, *slot);
                 slot->document.set_paused(true, out);  // nobody is in it yet: nothing is sent
+                // Paused counts as loaded (Document::loaded): without this, redis_state(true)
+                // would never load it, and its members would never be told `resumed`.
+                slot->stale = true;
             }
         }
         Entry& entry = *slot;
@@ -205,6 +208,19 @@ void DocumentHub::drained(room::SessionKey key) {
         if (it != entries_.end()) {
             Outbox out(*this, *it->second);
             it->second->document.on_drained(key, out);
+        }
+    });
+}
+
+void DocumentHub::channel_closed(room::SessionKey key) {
+    loop_.post([this, key] {
+        auto where = interview_of_.find(key);
+        if (where == interview_of_.end()) {
+            return;
+        }
+        auto it = entries_.find(where->second);
+        if (it != entries_.end()) {
+            it->second->document.channel_closed(key);
         }
     });
 }

@@ -84,6 +84,8 @@ class DocumentHub {
     /// what it has queued here per member with it.
     void data(room::SessionKey key, std::string text, std::function<void()> done = {});
     void drained(room::SessionKey key);
+    /// The member's PeerConnection closed (Document::channel_closed).
+    void channel_closed(room::SessionKey key);
     /// Makes the document read-only and hands its final text to `done` (on the hub's thread).
     void end_interview(
         const std::string& interview_id, const std::string& reason,

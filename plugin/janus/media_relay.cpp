@@ -188,6 +188,13 @@ void Runtime::hangup_media(janus_plugin_session* handle) {
         session->set_media_up(false);
         drop_media(*session);
         session->end_connect();
+        // A member whose PeerConnection closed (disconnected as a slow consumer, ICE failed)
+        // stays in the room and may connect again on this handle: nothing may be sent on the
+        // next PeerConnection before its hello (Janus would open its own "interview" channel,
+        // colliding with the client's).
+        if (session->membership()) {
+            hub_->channel_closed(session->key());
+        }
     }
 }
 

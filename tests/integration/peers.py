@@ -13,7 +13,7 @@ import uuid
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from ot_client import DocClient, apply, units
-from stack import JanusClient, plugin_data
+from stack import JanusClient, plugin_data, record_error
 
 
 def add_candidates(sdp: str, candidates: list[dict]) -> str:
@@ -55,11 +55,15 @@ class Peer:
         self.received_ops: list[dict] = []
         self.events: list[dict] = []
         self.synced = asyncio.Event()
+        self.bytes_received = 0  # UTF-8 bytes of every data-channel message received
+        self.largest_received = 0
+        self.answer_sdp: str | None = None  # the plugin's SDP answer, as Janus sent it
         self.paused = False
         self.connected = False
         self._changed = asyncio.Event()
 
-    async def connect(self, last_revision: int | None = None) -> dict:
+    async def connect(self, last_revision: int | None = None, hello: bool = True,
+                      wait_synced: bool = True) -> dict:
         self.janus = JanusClient(self.janus_url)
         # Janus gone (killed) shows first as its WebSocket closing; the data channel's own
         # close takes an ICE consent timeout.
@@ -72,10 +76,15 @@ class Peer:
                           "token": self.token}))
         if self.joined.get("interview") != "joined":
             return self.joined
-        await self.open_channel(last_revision)
+        # An op counts as ours only when its author is us too (client ids are per participant).
+        self.client.participant_id = self.joined["you"]["id"]
+        await self.open_channel(last_revision, hello, wait_synced)
         return self.joined
 
-    async def open_channel(self, last_revision: int | None) -> None:
+    async def open_channel(self, last_revision: int | None, hello: bool = True,
+                           wait_synced: bool = True) -> None:
+        """The PeerConnection and its data channel; then (unless told not to) hello, and the
+        wait for `synced`."""
         self.pc = RTCPeerConnection()
         self.channel = self.pc.createDataChannel("interview")
         opened = asyncio.Event()
@@ -95,19 +104,24 @@ class Peer:
             if c.get("completed"):
                 break
             candidates.append(c)
+        self.answer_sdp = reply["jsep"]["sdp"]
         answer = add_candidates(reply["jsep"]["sdp"], candidates)
         await self.pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
         await asyncio.wait_for(opened.wait(), 15)
         self.synced.clear()
-        self.send({"type": "hello", "client_id": self.client.client_id,
-                   "last_revision": last_revision})
-        await asyncio.wait_for(self.synced.wait(), 15)
+        if hello:
+            self.send({"type": "hello", "client_id": self.client.client_id,
+                       "last_revision": last_revision})
+            if wait_synced:
+                await asyncio.wait_for(self.synced.wait(), 15)
         self.connected = True
 
     def send(self, message: dict | str) -> None:
         if self.channel is None or self.channel.readyState != "open":
             return  # lost; the client state machine resends what matters after reconnecting
-        self.channel.send(message if isinstance(message, str) else json.dumps(message))
+        # compact, as JSON.stringify writes it
+        self.channel.send(message if isinstance(message, str) else
+                          json.dumps(message, separators=(",", ":")))
 
     def _on_close(self) -> None:
         self.connected = False
@@ -120,12 +134,16 @@ class Peer:
         return await self.connect(last_revision=self.client.revision)
 
     def _on_message(self, raw) -> None:
+        size = len(raw.encode()) if isinstance(raw, str) else len(raw)
+        self.bytes_received += size
+        self.largest_received = max(self.largest_received, size)
         m = json.loads(raw)
         t = m.get("type")
         if t == "op":
             self.received_ops.append(m)
         elif t == "error":
             self.errors.append(m)
+            record_error(m)
             if m.get("error") in ("storage_unavailable", "rate_limited") and \
                     self.client.outstanding is not None and m.get("seq") == \
                     self.client.outstanding["seq"]:

@@ -31,6 +31,17 @@ PLUGIN_DIR = BUILD / "plugin" / "janus"
 # (tests/support/crash_report.c); Janus's own last log lines may die with the process.
 CRASH_REPORT = BUILD / "tests" / "support" / "libcrash_report.so"
 _starts = itertools.count(1)
+# Every error name the suite's clients received from the plugin (plugin answers, data-channel
+# messages, admin answers): test_zz_error_table.py checks that each documented code occurred.
+ERRORS_SEEN: set[str] = set()
+
+
+def record_error(data) -> None:
+    """Notes a plugin error in ERRORS_SEEN (data: a parsed answer or message, anything else is
+    ignored)."""
+    if isinstance(data, dict) and isinstance(data.get("error"), str) and \
+            isinstance(data.get("error_code"), int):
+        ERRORS_SEEN.add(data["error"])
 
 
 def require(path: Path | str, what: str) -> None:
@@ -191,8 +202,16 @@ class Janus:
 
     def plugin_admin(self, request: dict, secret: str | None = None) -> dict:
         """One of our plugin's admin requests (message_plugin), e.g. {"request": "info"}."""
-        return self.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
-                           "request": request}, secret=secret)
+        reply = self.admin({"janus": "message_plugin", "plugin": "janus.plugin.interview",
+                            "request": request}, secret=secret)
+        record_error(reply.get("response"))
+        return reply
+
+    def rss_bytes(self) -> int:
+        """The Janus process's resident memory (VmRSS), in bytes."""
+        status = Path(f"/proc/{self.process.proc.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        return int(kib) * 1024
 
     def stop(self, sig=signal.SIGTERM) -> int:
         return self.process.stop(sig) if self.process else 0
@@ -255,6 +274,7 @@ class JanusClient:
     async def _read_messages(self) -> None:
         async for raw in self.ws:
             msg = json.loads(raw)
+            record_error(msg.get("plugindata", {}).get("data"))
             tx = msg.get("transaction")
             kind = msg.get("janus")
             if tx in self._pending and kind != "ack":

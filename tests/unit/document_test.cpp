@@ -362,3 +362,26 @@ TEST(SnapshotTexts, PartsStayUnderTheLimitAndNeverSplitACharacter) {
     EXPECT_EQ(joined, text);
     EXPECT_EQ(protocol::snapshot_texts(0, "python", false, "", 1000).size(), 1u);
 }
+
+TEST_F(DocumentTest, AClosedChannelGetsNothingUntilTheNextHello) {
+    hello_all();
+    out_.full.insert(2);
+    append(1, "c1", 1);  // 2 is behind: it would get a snapshot when drained
+    out_.full.erase(2);
+    out_.take(1);
+    out_.take(2);
+    doc_.channel_closed(2);  // its PeerConnection went; it stays in the room
+    doc_.on_drained(2, out_);
+    append(1, "c1", 2);
+    EXPECT_TRUE(out_.take(2).empty());  // neither the snapshot nor the broadcast
+    doc_.on_text(2, R"({"type":"op","client_id":"c2","seq":1,"revision":2,"op":[2,"b"]})", 0,
+                 out_);
+    auto refused = out_.take(2);
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(error_of(refused[0]), "hello_required");
+    doc_.on_text(2, R"({"type":"hello","client_id":"c2","last_revision":1})", 0, out_);
+    auto m = out_.take(2);
+    ASSERT_EQ(m.size(), 2u);  // the op it missed, then synced
+    EXPECT_EQ(type_of(m[0]), "op");
+    EXPECT_EQ(type_of(m[1]), "synced");
+}

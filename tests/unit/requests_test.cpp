@@ -114,3 +114,12 @@ TEST(Errors, EventCarriesCodeNameAndMessage) {
     EXPECT_STREQ(json_string_value(json_object_get(event.get(), "error")), "too_early");
     EXPECT_STREQ(json_string_value(json_object_get(event.get(), "message")), "opens at 10:45");
 }
+
+TEST(Errors, InternalErrorHasItsCodeAndName) {
+    // No plugin path sends 499 today (exceptions are logged where they are caught); its
+    // encoding is checked here so that the error table's every row is tested somewhere
+    // (tests/integration/test_zz_error_table.py).
+    auto event = error_event({ErrorCode::internal_error, "a bug"});
+    EXPECT_EQ(json_integer_value(json_object_get(event.get(), "error_code")), 499);
+    EXPECT_STREQ(json_string_value(json_object_get(event.get(), "error")), "internal_error");
+}

@@ -582,6 +582,19 @@ void Document::on_drained(SessionKey key, DocumentOutbox& out) {
     member.missed = false;
 }
 
+void Document::channel_closed(SessionKey key) {
+    auto it = members_.find(key);
+    if (it == members_.end()) {
+        return;
+    }
+    Member& member = it->second;
+    member.hello = false;
+    member.synced_revision = UINT64_MAX;  // as before a first hello: broadcasts skip it
+    member.lagging = false;
+    member.missed = false;
+    member.deferred_hello.reset();
+}
+
 void Document::set_paused(bool paused, DocumentOutbox& out) {
     if (!paused || state_ == State::paused) {
         return;

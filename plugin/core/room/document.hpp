@@ -113,6 +113,9 @@ class Document {
     void on_persisted(std::uint64_t revision, DocumentOutbox& out);
     /// The member's outbound queue has drained; a member that missed something gets a snapshot.
     void on_drained(SessionKey key, DocumentOutbox& out);
+    /// The member's PeerConnection is gone (it stays in the room): nothing more is sent to it
+    /// until the hello on its next data channel, which decides what it gets.
+    void channel_closed(SessionKey key);
     /// Storage down: paused until the next load(). (false is accepted and ignored: only a
     /// rebuild from storage may go live again.)
     void set_paused(bool paused, DocumentOutbox& out);
