@@ -37,6 +37,17 @@ DocumentConfig effective(DocumentConfig c) {
     return c;
 }
 
+// "50", or "0.5": a rate as a person reads it.
+std::string rate_text(double per_second) {
+    const auto whole = static_cast<long long>(per_second);
+    if (static_cast<double>(whole) == per_second) {
+        return std::to_string(whole);
+    }
+    std::string s = std::to_string(per_second);
+    s.erase(s.find_last_not_of('0') + 1);
+    return s;
+}
+
 std::string scoped_id(std::string_view participant, std::string_view client_id) {
     std::string s;
     s.reserve(participant.size() + 1 + client_id.size());
@@ -205,7 +216,7 @@ bool Document::limited(SessionKey key, Member& member, Bucket& bucket, const Rat
         key, member,
         data_error(ErrorCode::rate_limited,
                    std::string("more than ") + std::to_string(static_cast<int>(limit.burst)) +
-                       " '" + name + "' messages at once or " + std::to_string(limit.per_second) +
+                       " '" + name + "' messages at once or " + rate_text(limit.per_second) +
                        " a second; send it again later",
                    seq, name),
         out);
@@ -226,7 +237,7 @@ void Document::on_text(SessionKey from, std::string_view text, std::int64_t now_
             member.limited_notice_ms = now_ms;
             send_error(from, member,
                        data_error(ErrorCode::rate_limited,
-                                  "more than " + std::to_string(config_.messages.per_second) +
+                                  "more than " + rate_text(config_.messages.per_second) +
                                       " messages a second: messages are dropped unread",
                                   std::nullopt, "messages"),
                        out);
