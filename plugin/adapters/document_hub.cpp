@@ -177,14 +177,9 @@ void DocumentHub::data(room::SessionKey key, std::string text, std::function<voi
                 }
             }
         } finally{done};
-        auto where = interview_of_.find(key);
-        if (where == interview_of_.end()) {
-            return;
-        }
-        auto it = entries_.find(where->second);
-        if (it != entries_.end()) {
+        if (Entry* entry = entry_of(key)) {
             receiving_ = received;
-            deliver(*it->second, key, text);
+            deliver(*entry, key, text);
             receiving_.reset();
         }
     });
@@ -198,29 +193,28 @@ void DocumentHub::deliver(Entry& entry, room::SessionKey key, const std::string&
     publish_summary(entry);
 }
 
+DocumentHub::Entry* DocumentHub::entry_of(room::SessionKey key) {
+    auto where = interview_of_.find(key);
+    if (where == interview_of_.end()) {
+        return nullptr;
+    }
+    auto it = entries_.find(where->second);
+    return it != entries_.end() ? it->second.get() : nullptr;
+}
+
 void DocumentHub::drained(room::SessionKey key) {
     loop_.post([this, key] {
-        auto where = interview_of_.find(key);
-        if (where == interview_of_.end()) {
-            return;
-        }
-        auto it = entries_.find(where->second);
-        if (it != entries_.end()) {
-            Outbox out(*this, *it->second);
-            it->second->document.on_drained(key, out);
+        if (Entry* entry = entry_of(key)) {
+            Outbox out(*this, *entry);
+            entry->document.on_drained(key, out);
         }
     });
 }
 
 void DocumentHub::channel_closed(room::SessionKey key) {
     loop_.post([this, key] {
-        auto where = interview_of_.find(key);
-        if (where == interview_of_.end()) {
-            return;
-        }
-        auto it = entries_.find(where->second);
-        if (it != entries_.end()) {
-            it->second->document.channel_closed(key);
+        if (Entry* entry = entry_of(key)) {
+            entry->document.channel_closed(key);
         }
     });
 }

@@ -100,6 +100,8 @@ class DocumentHub {
     class Outbox;
 
     // On the hub's thread only:
+    /// The entry of the document a member is in (nullptr when none).
+    Entry* entry_of(room::SessionKey key);
     void load(const std::string& interview_id);
     void retry_load(const std::string& interview_id);
     void loaded(const std::string& interview_id, std::variant<StoredDocument, std::string> result);

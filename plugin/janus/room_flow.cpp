@@ -13,8 +13,7 @@ using protocol::ErrorCode;
 namespace {
 // Join throttling (docs/PROTOCOL.md, `join`): 10 attempts at once per handle, then one a second;
 // at most 64 joins waiting for the service at once on this Janus.
-constexpr int kJoinBurst = 10;
-constexpr std::int64_t kJoinIntervalMs = 1000;
+constexpr util::RateLimit kJoinAttempts{1, 10};
 constexpr int kMaxJoinsVerifying = 64;
 }  // namespace
 
@@ -31,7 +30,7 @@ void Runtime::start_join(const SessionPtr& session, const std::string& transacti
     const auto steady_now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now().time_since_epoch())
                                 .count();
-    if (!session->take_join_attempt(steady_now, kJoinBurst, kJoinIntervalMs)) {
+    if (!session->join_attempts().take(kJoinAttempts, steady_now)) {
         push_error(*session, transaction,
                    {ErrorCode::rate_limited,
                     "too many join attempts on this handle; try again "

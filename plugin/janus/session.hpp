@@ -3,7 +3,6 @@
 // session (and the Janus handle it references) outlives any work still pointing at it.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "access/policy.hpp"
 #include "janus_api.hpp"
 #include "room/registry.hpp"
+#include "util/token_bucket.hpp"
 
 namespace interview::janus {
 
@@ -67,19 +67,8 @@ class Session {
     std::shared_ptr<LiveMediaRoom> media_room() const;
     void set_media_room(std::shared_ptr<LiveMediaRoom> room);
 
-    /// Join attempts of this handle: a token bucket (worker thread only): `burst` at once, then
-    /// one every `interval_ms`. False: throttled.
-    bool take_join_attempt(std::int64_t now_ms, int burst, std::int64_t interval_ms) {
-        const double refill =
-            static_cast<double>(now_ms - join_tokens_at_ms_) / static_cast<double>(interval_ms);
-        join_tokens_ = std::min<double>(burst, join_tokens_ + std::max(0.0, refill));
-        join_tokens_at_ms_ = now_ms;
-        if (join_tokens_ < 1.0) {
-            return false;
-        }
-        join_tokens_ -= 1.0;
-        return true;
-    }
+    /// Join attempts of this handle (docs/PROTOCOL.md, `join`, "Throttled"); worker thread only.
+    util::TokenBucket& join_attempts() { return join_attempts_; }
     /// A join is being verified: a second join on the same handle waits its turn.
     bool begin_join() { return !joining_.exchange(true); }
     void end_join() { joining_.store(false); }
@@ -105,8 +94,7 @@ class Session {
     std::atomic<bool> held_back_{false};
     std::atomic<std::int64_t> over_budget_since_ms_{0};
     std::atomic<std::size_t> inbound_bytes_{0};
-    double join_tokens_ = 5;  // worker thread only (take_join_attempt)
-    std::int64_t join_tokens_at_ms_ = 0;
+    util::TokenBucket join_attempts_;  // worker thread only
     mutable std::mutex mutex_;
     std::optional<Membership> membership_;       // guarded by mutex_
     std::shared_ptr<LiveMediaRoom> media_room_;  // guarded by mutex_

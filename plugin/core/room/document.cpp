@@ -57,21 +57,6 @@ std::string scoped_id(std::string_view participant, std::string_view client_id) 
 
 }  // namespace
 
-bool Document::Bucket::take(const RateLimit& limit, std::int64_t now_ms) {
-    if (tokens < 0) {
-        tokens = limit.burst;
-        at_ms = now_ms;
-    }
-    const double elapsed = static_cast<double>(std::max<std::int64_t>(0, now_ms - at_ms)) / 1000.0;
-    tokens = std::min(limit.burst, tokens + elapsed * limit.per_second);
-    at_ms = now_ms;
-    if (tokens < 1.0) {
-        return false;
-    }
-    tokens -= 1.0;
-    return true;
-}
-
 std::pair<std::string_view, std::string_view> Document::unscope(std::string_view scoped) {
     const auto colon = scoped.find(':');
     if (colon == std::string_view::npos) {
@@ -206,9 +191,9 @@ void Document::send_snapshot(SessionKey key, Member& member, DocumentOutbox& out
     member.lagging = !within;
 }
 
-bool Document::limited(SessionKey key, Member& member, Bucket& bucket, const RateLimit& limit,
-                       const char* name, std::optional<std::uint64_t> seq, std::int64_t now_ms,
-                       DocumentOutbox& out) {
+bool Document::limited(SessionKey key, Member& member, util::TokenBucket& bucket,
+                       const RateLimit& limit, const char* name, std::optional<std::uint64_t> seq,
+                       std::int64_t now_ms, DocumentOutbox& out) {
     if (bucket.take(limit, now_ms)) {
         return false;
     }

@@ -36,14 +36,11 @@
 #include "ot/authority.hpp"
 #include "protocol/data_messages.hpp"
 #include "room/registry.hpp"
+#include "util/token_bucket.hpp"
 
 namespace interview::room {
 
-/// A token bucket's parameters: `per_second` sustained, `burst` at once.
-struct RateLimit {
-    double per_second = 1;
-    double burst = 1;
-};
+using util::RateLimit;
 
 struct DocumentConfig {
     ot::AuthorityConfig authority;
@@ -138,11 +135,6 @@ class Document {
     static std::pair<std::string_view, std::string_view> unscope(std::string_view scoped);
 
   private:
-    struct Bucket {
-        double tokens = -1;  ///< -1: full (not used yet)
-        std::int64_t at_ms = 0;
-        bool take(const RateLimit& limit, std::int64_t now_ms);
-    };
     struct Member {
         access::Participant participant;
         const char* colour = "";
@@ -152,7 +144,7 @@ class Document {
         bool lagging = false;  ///< over its budget: nothing is sent until it drains
         bool missed = false;   ///< something was not sent while lagging: snapshot when drained
         std::uint64_t synced_revision = 0;  ///< it has (or was sent) everything up to here
-        Bucket messages, ops, presence, hello_bucket, check, language, ping;
+        util::TokenBucket messages, ops, presence, hello_bucket, check, language, ping;
         std::optional<std::int64_t> limited_notice_ms;  ///< last `messages` rate_limited notice
         std::uint64_t simple_seq = 0;                   ///< seqs of its simple-form edits
     };
@@ -170,7 +162,7 @@ class Document {
     /// The whole text (parts past the budget, then `synced` when asked for).
     void send_snapshot(SessionKey key, Member& member, DocumentOutbox& out, bool synced = false);
     void tell_paused(SessionKey key, Member& member, DocumentOutbox& out);
-    bool limited(SessionKey key, Member& member, Bucket& bucket, const RateLimit& limit,
+    bool limited(SessionKey key, Member& member, util::TokenBucket& bucket, const RateLimit& limit,
                  const char* name, std::optional<std::uint64_t> seq, std::int64_t now_ms,
                  DocumentOutbox& out);
     /// The checks every edit passes (role, state, hello, read-only); false: refused (answered).
