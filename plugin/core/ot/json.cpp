@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "ot/utf.hpp"
+#include "util/json_writer.hpp"
 
 namespace interview::ot {
 
@@ -89,33 +90,35 @@ Result<Operation> operation_from_json_text(std::string_view text, const Limits& 
     return operation_from_json(root.get(), limits);
 }
 
-JsonPtr operation_to_json(const Operation& op) {
-    JsonPtr arr = json_take(json_array());
-    std::string utf8;
+void append_operation_json(std::string& out, const Operation& op) {
+    out.push_back('[');
+    bool first = true;
     for (const Component& c : op.components()) {
+        if (!first) {
+            out.push_back(',');
+        }
+        first = false;
         switch (c.kind) {
             case Kind::retain:
-                json_array_append_new(arr.get(), json_integer(static_cast<json_int_t>(c.length)));
+                util::append_json_unsigned(out, c.length);
                 break;
             case Kind::erase:
-                json_array_append_new(arr.get(), json_integer(-static_cast<json_int_t>(c.length)));
+                out.push_back('-');
+                util::append_json_unsigned(out, c.length);
                 break;
             case Kind::insert:
-                utf8.clear();
-                append_utf16_as_utf8(op.text(c), utf8);
-                json_array_append_new(arr.get(), json_stringn(utf8.data(), utf8.size()));
+                util::append_json_string(out, op.text(c));
                 break;
         }
     }
-    return arr;
+    out.push_back(']');
 }
 
 std::string operation_to_json_text(const Operation& op) {
-    JsonPtr arr = operation_to_json(op);
-    // json_dumps returns malloc'ed memory: hand it to a unique_ptr with free() right away.
-    std::unique_ptr<char, decltype(&std::free)> s(
-        json_dumps(arr.get(), JSON_COMPACT | JSON_ENCODE_ANY), &std::free);
-    return s ? std::string(s.get()) : std::string();
+    std::string out;
+    out.reserve(8 * op.components().size() + op.inserted_text().size() + 2);  // about its size
+    append_operation_json(out, op);
+    return out;
 }
 
 namespace {
@@ -151,14 +154,6 @@ std::size_t json_char_size(std::u16string_view text, std::size_t i, std::size_t&
     return c < 0x800 ? 2 : 3;
 }
 
-std::size_t json_string_size(std::u16string_view text) noexcept {
-    std::size_t n = 2;  // the quotes
-    for (std::size_t i = 0, units = 0; i < text.size(); i += units) {
-        n += json_char_size(text, i, units);
-    }
-    return n;
-}
-
 std::size_t component_json_size(const Operation& op, const Component& c) noexcept {
     switch (c.kind) {
         case Kind::retain:
@@ -166,7 +161,7 @@ std::size_t component_json_size(const Operation& op, const Component& c) noexcep
         case Kind::erase:
             return digits(c.length) + 1;
         case Kind::insert:
-            return json_string_size(op.text(c));
+            return util::json_string_size(op.text(c));
     }
     return 0;
 }

@@ -35,7 +35,8 @@ Result<Operation> operation_from_json(const json_t* value, const Limits& limits 
 // Parses JSON text first (invalid_json on a syntax error).
 Result<Operation> operation_from_json_text(std::string_view text, const Limits& limits = {});
 
-JsonPtr operation_to_json(const Operation& op);
+// The full form's compact text (Jansson's escaping), written directly: no value tree.
+void append_operation_json(std::string& out, const Operation& op);
 std::string operation_to_json_text(const Operation& op);
 
 // Length of operation_to_json_text(op), computed without building it.

@@ -68,11 +68,13 @@ std::size_t TextBuffer::utf8_length(std::size_t pos, std::size_t len) const noex
 
 const std::string& TextBuffer::utf8() const {
     if (!utf8_valid_) {
-        utf8_.clear();
-        utf8_.reserve(utf8_size_);
+        // One resize, then both segments written in place. Sized by measuring them, not by
+        // trusting utf8_size_, so that a bookkeeping slip could never write past the end.
         const std::u16string_view all(buf_.data(), buf_.size());
-        append_utf16_as_utf8(all.substr(0, gap_start_), utf8_);
-        append_utf16_as_utf8(all.substr(gap_end_), utf8_);
+        const std::u16string_view before = all.substr(0, gap_start_);
+        const std::u16string_view after = all.substr(gap_end_);
+        utf8_.resize(ot::utf8_length(before) + ot::utf8_length(after));
+        write_utf16_as_utf8(after, write_utf16_as_utf8(before, utf8_.data()));
         utf8_valid_ = true;
     }
     return utf8_;

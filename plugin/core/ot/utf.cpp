@@ -1,6 +1,7 @@
 #include "ot/utf.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace interview::ot {
 
@@ -84,12 +85,31 @@ Result<std::u16string> utf8_to_utf16(std::string_view utf8) {
     return out;
 }
 
-void append_utf16_as_utf8(std::u16string_view in, std::string& out) {
+char* write_utf16_as_utf8(std::u16string_view in, char* w) noexcept {
     const std::size_t n = in.size();
-    for (std::size_t i = 0; i < n; ++i) {
+    std::size_t i = 0;
+    while (i < n) {
+        // Code is mostly ASCII: four units at a time while they all are.
+        while (i + 4 <= n) {
+            std::uint64_t units;
+            std::memcpy(&units, in.data() + i, 8);
+            if ((units & 0xFF80FF80FF80FF80ULL) != 0) {
+                break;
+            }
+            w[0] = static_cast<char>(in[i]);
+            w[1] = static_cast<char>(in[i + 1]);
+            w[2] = static_cast<char>(in[i + 2]);
+            w[3] = static_cast<char>(in[i + 3]);
+            w += 4;
+            i += 4;
+        }
+        if (i == n) {
+            break;
+        }
         std::uint32_t cp = in[i];
         if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
+            *w++ = static_cast<char>(cp);
+            ++i;
             continue;
         }
         if (is_high_surrogate(static_cast<char16_t>(cp)) && i + 1 < n &&
@@ -99,20 +119,29 @@ void append_utf16_as_utf8(std::u16string_view in, std::string& out) {
         } else if (is_surrogate(static_cast<char16_t>(cp))) {
             cp = 0xFFFD;
         }
+        ++i;
         if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *w++ = static_cast<char>(0xC0 | (cp >> 6));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
         } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *w++ = static_cast<char>(0xE0 | (cp >> 12));
+            *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
         } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *w++ = static_cast<char>(0xF0 | (cp >> 18));
+            *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
         }
     }
+    return w;
+}
+
+void append_utf16_as_utf8(std::u16string_view in, std::string& out) {
+    // Sized exactly first (a cheap pass), then written in place: no push per byte.
+    const std::size_t start = out.size();
+    out.resize(start + utf8_length(in));
+    write_utf16_as_utf8(in, out.data() + start);
 }
 
 std::string utf16_to_utf8(std::u16string_view utf16) {

@@ -31,6 +31,8 @@ Status append_utf8_as_utf16(std::string_view utf8, std::u16string& out);
 // Appends the UTF-8 encoding of `utf16` to `out`. A lone surrogate (which validation never lets
 // into a document) is encoded as U+FFFD so the output is always valid UTF-8.
 void append_utf16_as_utf8(std::u16string_view utf16, std::string& out);
+// Writes the same at `out`, which has room for utf8_length(utf16) bytes; returns the end.
+char* write_utf16_as_utf8(std::u16string_view utf16, char* out) noexcept;
 std::string utf16_to_utf8(std::u16string_view utf16);
 
 // Number of UTF-8 bytes `append_utf16_as_utf8` would produce.

@@ -1,9 +1,11 @@
 #include "protocol/data_messages.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "json_text.hpp"
 #include "util/ids.hpp"
+#include "util/json_writer.hpp"
 
 namespace interview::protocol {
 
@@ -270,69 +272,75 @@ std::string error_text(const DataError& error) {
     return dump_compact(event.get());
 }
 
-std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
-                    std::string_view author, const ot::Operation& op) {
-    JsonPtr m(json_object());
-    json_object_set_new(m.get(), "type", json_string("op"));
-    json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
-    json_object_set_new(m.get(), "client_id", json_stringn(client_id.data(), client_id.size()));
-    json_object_set_new(m.get(), "seq", json_integer(static_cast<json_int_t>(seq)));
-    json_object_set_new(m.get(), "author", json_stringn(author.data(), author.size()));
-    json_object_set_new(m.get(), "op", ot::operation_to_json(op).release());
-    return dump_compact(m.get());
-}
-
 namespace {
 
-/// Bytes one code point takes inside a JSON string as Jansson writes it (UTF-8 kept as is).
-size_t escaped_size(const std::string& text, size_t at, size_t& length) {
-    const auto c = static_cast<unsigned char>(text[at]);
-    length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (at + length > text.size()) {
-        length = text.size() - at;
-    }
-    if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\b' || c == '\f' || c == '\r' ||
-        c == '/') {
-        return 2;
-    }
-    return c < 0x20 ? 6 : length;
+// {"type":"op",...,"op": up to the op itself, written directly (ops are the messages sent most).
+void append_op_envelope(std::string& out, std::uint64_t revision, std::string_view client_id,
+                        std::uint64_t seq, std::string_view author) {
+    out.append(R"({"type":"op","revision":)");
+    util::append_json_unsigned(out, revision);
+    out.append(R"(,"client_id":)");
+    util::append_json_string(out, client_id);
+    out.append(R"(,"seq":)");
+    util::append_json_unsigned(out, seq);
+    out.append(R"(,"author":)");
+    util::append_json_string(out, author);
+    out.append(R"(,"op":)");
 }
 
 }  // namespace
+
+std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
+                    std::string_view author, const ot::Operation& op) {
+    std::string out;
+    // About the op's size (measuring it exactly would cost one more walk of its text).
+    out.reserve(96 + client_id.size() + author.size() + 8 * op.components().size() +
+                op.inserted_text().size());
+    append_op_envelope(out, revision, client_id, seq, author);
+    ot::append_operation_json(out, op);
+    out.push_back('}');
+    return out;
+}
+
+std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
+                    std::string_view author, std::string_view op_json) {
+    std::string out;
+    out.reserve(96 + client_id.size() + author.size() + op_json.size());
+    append_op_envelope(out, revision, client_id, seq, author);
+    out.append(op_json);
+    out.push_back('}');
+    return out;
+}
 
 std::vector<std::string> snapshot_texts(std::uint64_t revision, const std::string& language,
                                         bool read_only, const std::string& text,
                                         std::size_t max_part_bytes) {
     // Parts are cut on code points (so never inside a surrogate pair once decoded) and sized by
-    // their escaped JSON length, so that no message can outgrow the data channel's limit.
-    std::vector<std::pair<size_t, size_t>> parts;
-    size_t at = 0;
-    do {
-        const size_t start = at;
-        size_t budget = 0;
-        while (at < text.size()) {
-            size_t length = 0;
-            const size_t cost = escaped_size(text, at, length);
-            if (budget + cost > max_part_bytes && at > start) {
-                break;
-            }
-            budget += cost;
-            at += length;
-        }
-        parts.emplace_back(start, at - start);
-    } while (at < text.size());
+    // their escaped JSON length, so that no message can outgrow the data channel's limit. The
+    // text is escaped straight into each message, in one pass; "parts" comes after the text
+    // (JSON members have no order), since the count is only known at the end.
+    max_part_bytes = std::max<std::size_t>(max_part_bytes, 8);  // room for any code point
+    std::string head = R"({"type":"snapshot","revision":)";
+    util::append_json_unsigned(head, revision);
+    head.append(R"(,"language":)");
+    util::append_json_string(head, language);
+    head.append(read_only ? R"(,"read_only":true,"part":)" : R"(,"read_only":false,"part":)");
     std::vector<std::string> out;
-    for (size_t i = 0; i < parts.size(); ++i) {
-        JsonPtr m(json_object());
-        json_object_set_new(m.get(), "type", json_string("snapshot"));
-        json_object_set_new(m.get(), "revision", json_integer(static_cast<json_int_t>(revision)));
-        json_object_set_new(m.get(), "language", json_string(language.c_str()));
-        json_object_set_new(m.get(), "read_only", json_boolean(read_only));
-        json_object_set_new(m.get(), "part", json_integer(static_cast<json_int_t>(i)));
-        json_object_set_new(m.get(), "parts", json_integer(static_cast<json_int_t>(parts.size())));
-        json_object_set_new(m.get(), "text",
-                            json_stringn(text.data() + parts[i].first, parts[i].second));
-        out.push_back(dump_compact(m.get()));
+    std::string_view rest(text);
+    do {
+        std::string m;
+        m.reserve(head.size() + 48 + std::min(rest.size(), max_part_bytes));
+        m.append(head);
+        util::append_json_unsigned(m, out.size());
+        m.append(R"(,"text":")");
+        rest.remove_prefix(util::append_json_escaped_within(m, rest, max_part_bytes));
+        out.push_back(std::move(m));
+    } while (!rest.empty());
+    std::string tail = R"(","parts":)";
+    util::append_json_unsigned(tail, out.size());
+    tail.push_back('}');
+    for (std::string& m : out) {
+        m.append(tail);
     }
     return out;
 }

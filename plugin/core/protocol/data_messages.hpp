@@ -78,6 +78,10 @@ std::string error_text(const DataError& error);
 /// One committed operation, as broadcast to everyone (the author's acknowledgement).
 std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
                     std::string_view author, const ot::Operation& op);
+/// The same with the op's JSON already written (ot::operation_to_json_text): what the store
+/// keeps, spliced in as it is rather than encoded again.
+std::string op_text(std::uint64_t revision, std::string_view client_id, std::uint64_t seq,
+                    std::string_view author, std::string_view op_json);
 
 /// The document in parts of at most `max_part_bytes` of text each, split on code points.
 std::vector<std::string> snapshot_texts(std::uint64_t revision, const std::string& language,

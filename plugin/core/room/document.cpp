@@ -415,8 +415,12 @@ void Document::submit(SessionKey key, Member& member, const std::string& client_
         commit.author = participant;
         for (std::uint64_t r = committed->first_revision; r <= committed->revision; ++r) {
             const ot::LogEntry& entry = *authority_.entry_at(r);
-            commit.op_jsons.push_back(ot::operation_to_json_text(entry.op));
-            unconfirmed_.push_back(Unconfirmed{r, op_message(entry)});
+            // Written once: the store keeps this text and the broadcast splices it in.
+            std::string op_json = ot::operation_to_json_text(entry.op);
+            const auto [participant_id, client] = unscope(entry.client_id);
+            unconfirmed_.push_back(Unconfirmed{
+                r, protocol::op_text(entry.revision, client, entry.seq, participant_id, op_json)});
+            commit.op_jsons.push_back(std::move(op_json));
         }
         if (new_client) {
             owner_of_.emplace(client_id, participant);
