@@ -126,6 +126,7 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     std::optional<config::RedisEndpoint> master;  // the last answer, used by the next connect
     GSource* source = nullptr;
     bool connected = false;
+    bool reported = false;  // whether on_state was told anything yet (see set_connected)
     bool closing = false;
     unsigned backoff_ms = 100;
     std::deque<std::chrono::steady_clock::time_point> sent;  // one per command awaiting a reply
@@ -143,6 +144,7 @@ struct RedisStore::Impl : std::enable_shared_from_this<RedisStore::Impl> {
     void abandon_connection();  // now, with replies pending; not from a hiredis callback
     void connection_gone();     // after hiredis let go of `ac`: down, and connect again later
     void set_connected(bool up);
+    void connection_failed();  // an attempt to connect failed: report, then try again later
     bool command(std::vector<std::string> args, ReplyHandler handler);  // to Redis only
     bool send(std::vector<std::string> args, ReplyHandler handler);     // to whatever `ac` is
     // Calls `done(true, "")` once `wait_replicas` replicas have every write sent before it.
@@ -182,10 +184,7 @@ void on_connect(const redisAsyncContext* c, int status) {
         // hiredis frees the context after this callback.
         impl->ac = nullptr;
         impl->source = nullptr;
-        if (impl->target == RedisStore::Impl::Target::sentinel) {
-            ++impl->sentinel_index;
-        }
-        impl->schedule_reconnect();
+        impl->connection_failed();
         return;
     }
     impl->backoff_ms = 100;
@@ -240,10 +239,7 @@ void RedisStore::Impl::connect() {
             redisAsyncFree(ac);
             ac = nullptr;
         }
-        if (target == Target::sentinel) {
-            ++sentinel_index;
-        }
-        schedule_reconnect();
+        connection_failed();
         return;
     }
     ac->data = this;
@@ -338,10 +334,23 @@ void RedisStore::Impl::connection_gone() {
     }
 }
 
+void RedisStore::Impl::connection_failed() {
+    // Down is reported on the first failed attempt too, not only when a connection is lost:
+    // a plugin started while Redis is down must pause its rooms (and tell their members), not
+    // leave them loading for ever. Through Sentinels, once every one of them failed in a row.
+    const bool round_failed =
+        target != Target::sentinel || ++sentinel_index % options.sentinels.size() == 0;
+    if (round_failed) {
+        set_connected(false);
+    }
+    schedule_reconnect();
+}
+
 void RedisStore::Impl::set_connected(bool up) {
-    if (connected == up) {
+    if (reported && connected == up) {
         return;
     }
+    reported = true;
     connected = up;
     if (on_state && !closing) {
         on_state(up);

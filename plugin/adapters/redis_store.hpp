@@ -50,6 +50,8 @@ class RedisStore {
         /// failover to one of them. 0: confirmed when the master has it.
         int wait_replicas = 0;
     };
+    /// Called with true when a connection is up, with false when it is lost and also when the
+    /// first attempts fail (Redis down from the start); never twice in a row with the same value.
     using StateCallback = std::function<void(bool up)>;
 
     RedisStore(GMainContext* context, Options options, StateCallback on_state);
