@@ -376,8 +376,18 @@ HttpResponse Api::dispatch(const HttpRequest& req) {
         case RouteKind::me: {
             try {
                 const std::string token = bearer(req.authorization);
-                return json_response(200,
-                                     access_json(service_, service_.authorize(route->id, token)));
+                const Access access = service_.authorize(route->id, token);
+                JsonPtr j = access_json(service_, access);
+                // TURN credentials only while the room is open (when the browser can join):
+                // a link opened days ahead gets none, so none lives for days.
+                if (config_.turn.enabled() && service_.status(access.interview) == Status::open) {
+                    const std::int64_t expires =
+                        service_.window(access.interview).end + config_.turn.ttl_seconds;
+                    json_object_set_new(
+                        j.get(), "ice_servers",
+                        ice_servers_json(config_.turn, access.participant.id, expires).release());
+                }
+                return json_response(200, j);
             } catch (const ApiError& e) {
                 if (e.code == "invalid_token") {
                     refuse_guess(req, Credential::join_token, e);

@@ -3,6 +3,8 @@
 // also call it directly.
 #pragma once
 
+#include "turn.h"
+
 #include "errors.h"
 #include "interview_service.h"
 #include "rate_limiter.h"
@@ -41,6 +43,7 @@ struct ApiConfig {
     // The plugin's max_document_bytes (--max-document-bytes): the largest final code, in UTF-8
     // bytes once decoded. The final code's body limit is derived from it.
     std::size_t max_document_bytes = 1048576;
+    TurnConfig turn;  // enabled: /me carries ice_servers while the interview is open
 };
 
 // True when a query argument is named like a credential (token, key, api_key, authorization).

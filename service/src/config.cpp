@@ -132,6 +132,14 @@ std::string usage() {
            "                            network, e.g. 172.28.0.0/16); the rate limiter then\n"
            "                            counts the client its X-Forwarded-For names; repeat\n"
            "                            for several (default: none, every peer is the client)\n"
+           "  --turn-url URL            a TURN server for the browsers, e.g.\n"
+           "                            turn:turn.example.com:3478?transport=udp or\n"
+           "                            turns:turn.example.com:5349; repeat for several;\n"
+           "                            /me then gives each participant credentials\n"
+           "  --turn-secret-file PATH   file holding coturn's static-auth-secret\n"
+           "                            (or env INTERVIEW_TURN_SECRET); needed with --turn-url\n"
+           "  --turn-ttl-seconds N      credentials last until the interview's end + N s\n"
+           "                            (default 3600; 60..86400)\n"
            "  --help                    show this help\n"
            "\n"
            "Keys must be at least 16 characters; they are never accepted on the command line.\n"
@@ -140,7 +148,7 @@ std::string usage() {
 
 Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) {
     Config c;
-    std::string admin_file, service_file, listen;
+    std::string admin_file, service_file, turn_secret_file, listen;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string flag = args[i];
         std::string value;
@@ -175,7 +183,10 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
                                            "--idle-timeout-seconds",
                                            "--static-dir",
                                            "--janus-url",
-                                           "--trusted-proxy"};
+                                           "--trusted-proxy",
+                                           "--turn-url",
+                                           "--turn-secret-file",
+                                           "--turn-ttl-seconds"};
         bool known = false;
         for (const char* k : kWithValue) {
             known = known || flag == k;
@@ -229,6 +240,18 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
         } else if (flag == "--janus-url") {
             check_janus_url(value);
             c.janus_urls.push_back(value);
+        } else if (flag == "--turn-url") {
+            if (const std::string why = check_turn_url(value); !why.empty()) {
+                throw ConfigError("--turn-url: " + why + ", got '" + value + "'");
+            }
+            if (c.turn.urls.size() >= 8) {
+                throw ConfigError("--turn-url: at most 8 URLs");
+            }
+            c.turn.urls.push_back(value);
+        } else if (flag == "--turn-secret-file") {
+            turn_secret_file = value;
+        } else if (flag == "--turn-ttl-seconds") {
+            c.turn.ttl_seconds = static_cast<int>(parse_int(flag, value, 60, 86400));
         } else if (flag == "--trusted-proxy") {
             if (c.trusted_proxies.size() >= kMaxTrustedProxies) {
                 throw ConfigError("--trusted-proxy: at most " + std::to_string(kMaxTrustedProxies) +
@@ -261,6 +284,14 @@ Config parse_config(const std::vector<std::string>& args, const GetEnv& getenv) 
         check_key(service_file.empty() ? env("INTERVIEW_SERVICE_KEY")
                                        : read_key_file(service_file, "service-key", c.warnings),
                   "service-key", "INTERVIEW_SERVICE_KEY");
+    const std::string turn_secret =
+        turn_secret_file.empty() ? env("INTERVIEW_TURN_SECRET")
+                                 : read_key_file(turn_secret_file, "turn-secret", c.warnings);
+    if (!c.turn.urls.empty()) {
+        c.turn.secret = check_key(turn_secret, "turn-secret", "INTERVIEW_TURN_SECRET");
+    } else if (!turn_secret_file.empty()) {
+        throw ConfigError("--turn-secret-file: give --turn-url too (the TURN servers to use)");
+    }
     if (c.admin_key == c.service_key) {
         // The plugin holds the service key; it must not also be able to schedule or cancel.
         throw ConfigError("admin-key and service-key must be different");

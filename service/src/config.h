@@ -3,6 +3,7 @@
 
 #include "client_address.h"
 #include "connection_guard.h"
+#include "turn.h"
 
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,8 @@ struct Config {
     std::string static_dir;  // --static-dir: the built web app; empty: API only
     // --trusted-proxy: reverse proxies whose X-Forwarded-For is believed (client_address.h).
     std::vector<AddressRange> trusted_proxies;
+    // --turn-url, --turn-secret-file, --turn-ttl-seconds: TURN credentials in /me (turn.h).
+    TurnConfig turn;
     bool help = false;
     std::vector<std::string> warnings;  // printed at start, not fatal
 };

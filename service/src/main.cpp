@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         service.set_janus_urls(config.janus_urls);
         isvc::Api api(service, limiter,
                       isvc::ApiConfig{config.admin_key, config.service_key, config.cors_origin,
-                                      config.max_document_bytes});
+                                      config.max_document_bytes, config.turn});
         std::unique_ptr<isvc::StaticSite> site;
         if (!config.static_dir.empty()) {
             site = std::make_unique<isvc::StaticSite>(config.static_dir);

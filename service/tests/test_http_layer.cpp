@@ -38,7 +38,7 @@ TEST(HttpLayer, ServesIpv6Loopback) {
     ManualClock clock(test_now());
     RateLimiter limiter;
     InterviewService svc(store, clock, 15);
-    Api api(svc, limiter, ApiConfig{kAdminKey, kServiceKey, ""});
+    Api api(svc, limiter, ApiConfig{kAdminKey, kServiceKey, "", 1048576, {}});
     ServerOptions opts;
     opts.listen_host = "::1";
     opts.port = 0;
@@ -57,7 +57,7 @@ TEST(HttpLayer, RefusesAPortInUse) {
     ManualClock clock(test_now());
     RateLimiter limiter;
     InterviewService svc(store, clock, 15);
-    Api api(svc, limiter, ApiConfig{kAdminKey, kServiceKey, ""});
+    Api api(svc, limiter, ApiConfig{kAdminKey, kServiceKey, "", 1048576, {}});
     ServerOptions opts;
     opts.port = h.server->port();
     EXPECT_THROW(HttpServer(api, opts, [](std::string_view) {}), std::runtime_error);
