@@ -1,7 +1,7 @@
 // The plugin's part of Janus's admin API (message_plugin, behind Janus's admin_secret): info
 // (with the documents' commit counts and latencies), the interviews live on this Janus, kicking a
 // participant and ending an interview.
-#include "access/time.hpp"
+#include "contract/time.hpp"
 #include "protocol/admin_requests.hpp"
 #include "protocol/events.hpp"
 #include "protocol/room_events.hpp"

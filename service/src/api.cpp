@@ -1,6 +1,6 @@
 #include "api.h"
 
-#include "access/time.hpp"
+#include "contract/time.hpp"
 #include "crypto.h"
 #include "errors.h"
 #include "views.h"

@@ -2,7 +2,7 @@
 
 #include "crypto.h"
 #include "errors.h"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 namespace isvc {
 

@@ -1,9 +1,9 @@
 #include "requests.h"
 
-#include "access/time.hpp"
+#include "contract/time.hpp"
 #include "crypto.h"
 #include "errors.h"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 #include <initializer_list>
 

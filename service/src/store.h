@@ -3,7 +3,7 @@
 // SHA-256 hash.
 #pragma once
 
-#include "access/roles.hpp"
+#include "contract/roles.hpp"
 #include "sqlite.h"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "views.h"
 
-#include "access/time.hpp"
+#include "contract/time.hpp"
 
 namespace isvc {
 

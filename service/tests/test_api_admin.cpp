@@ -2,7 +2,7 @@
 // revoking, final code, and every way a request can be wrong.
 #include "crypto.h"
 #include "test_support.h"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 #include <cstring>
 

@@ -3,7 +3,7 @@
 // every refusal leaves the interview exactly as it was.
 #include "crypto.h"
 #include "test_support.h"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,5 +1,5 @@
 #include "crypto.h"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // in-process server (libmicrohttpd on an ephemeral loopback port) with a manual clock.
 #pragma once
 
-#include "access/time.hpp"
+#include "contract/time.hpp"
 #include "api.h"
 #include "clock.h"
 #include "http_server.h"

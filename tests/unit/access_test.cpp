@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "access/policy.hpp"
-#include "access/time.hpp"
+#include "contract/time.hpp"
 #include "access/verify_cache.hpp"
 
 using namespace interview::access;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 using interview::util::is_url_safe_id;
 

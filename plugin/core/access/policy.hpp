@@ -7,8 +7,8 @@
 #include <string>
 #include <variant>
 
-#include "access/roles.hpp"
-#include "access/time.hpp"
+#include "contract/roles.hpp"
+#include "contract/time.hpp"
 #include "protocol/errors.hpp"
 
 namespace interview::access {

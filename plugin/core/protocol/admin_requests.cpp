@@ -1,6 +1,6 @@
 #include "protocol/admin_requests.hpp"
 
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 namespace interview::protocol {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "json_text.hpp"
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 #include "util/json_writer.hpp"
 
 namespace interview::protocol {

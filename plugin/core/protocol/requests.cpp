@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "util/ids.hpp"
+#include "contract/ids.hpp"
 
 namespace interview::protocol {
 

@@ -1,4 +1,4 @@
-#include "access/roles.hpp"
+#include "contract/roles.hpp"
 
 namespace interview::access {
 

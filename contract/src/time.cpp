@@ -1,4 +1,4 @@
-#include "access/time.hpp"
+#include "contract/time.hpp"
 
 #include <cstdio>
 
