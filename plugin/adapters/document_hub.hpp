@@ -22,7 +22,7 @@
 #include "access/policy.hpp"
 #include "loop_thread.hpp"
 #include "redis_store.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 #include "util/latency_window.hpp"
 
 namespace interview::adapters {

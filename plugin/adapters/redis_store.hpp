@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "config/settings.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 #include "secret_file.hpp"
 #include "stored_document.hpp"
 

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 namespace interview::adapters {
 

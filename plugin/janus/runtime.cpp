@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 #include "protocol/data_messages.hpp"
 #include "protocol/events.hpp"
 #include "protocol/room_events.hpp"

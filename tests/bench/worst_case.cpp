@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "ot/text_buffer.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 using namespace interview;
 using room::SessionKey;

@@ -27,7 +27,7 @@
 #include "ot/operation.hpp"
 #include "ot/utf.hpp"
 #include "ot/validate.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 namespace {
 

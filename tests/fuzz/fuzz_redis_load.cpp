@@ -19,7 +19,7 @@
 #include "ot/authority.hpp"
 #include "ot/json.hpp"
 #include "ot/validate.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 #include "stored_document.hpp"
 
 namespace {

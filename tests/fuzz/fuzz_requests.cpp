@@ -10,7 +10,7 @@
 #include "fuzz_support.hpp"
 #include "json_ptr.hpp"
 #include "protocol/admin_requests.hpp"
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 #include "protocol/requests.hpp"
 
 namespace protocol = interview::protocol;

@@ -9,7 +9,7 @@
 #include "json_ptr.hpp"
 #include "ot/json.hpp"
 #include "protocol/data_messages.hpp"
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 using namespace interview;
 using access::Participant;

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "json_ptr.hpp"
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 #include "protocol/requests.hpp"
 
 using namespace interview::protocol;

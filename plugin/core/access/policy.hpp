@@ -9,7 +9,7 @@
 
 #include "contract/roles.hpp"
 #include "contract/time.hpp"
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 
 namespace interview::access {
 

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 
 namespace interview::media {
 

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 
 namespace interview::protocol {
 

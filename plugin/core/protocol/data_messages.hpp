@@ -13,7 +13,7 @@
 #include "json_ptr.hpp"
 #include "ot/json.hpp"
 #include "ot/operation.hpp"
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 
 namespace interview::protocol {
 

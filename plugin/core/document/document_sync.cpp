@@ -3,7 +3,7 @@
 // the lifecycle and the dispatch of every message are in document.cpp.
 #include <algorithm>
 
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 namespace interview::room {
 

@@ -1,4 +1,4 @@
-#include "protocol/errors.hpp"
+#include "api/errors.hpp"
 
 namespace interview::protocol {
 

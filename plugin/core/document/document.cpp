@@ -1,4 +1,4 @@
-#include "room/document.hpp"
+#include "document/document.hpp"
 
 #include <algorithm>
 
