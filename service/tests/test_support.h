@@ -25,7 +25,7 @@
 #include <vector>
 
 namespace isvc {
-// The service's times are the plugin core's (access/time.hpp); the tests name them unqualified.
+// The service's times are the contract library's (contract/time.hpp); the tests name them unqualified.
 using interview::access::format_rfc3339;
 using interview::access::parse_rfc3339;
 }  // namespace isvc

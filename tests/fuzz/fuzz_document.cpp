@@ -1,5 +1,5 @@
 // Fuzz target: the data-channel parser together with the shared document's rules
-// (interview::room::Document, plugin/core/room/document.hpp), driven through its public API with
+// (interview::room::Document, plugin/core/document/document.hpp), driven through its public API with
 // a fake outbox (the store). Two members are in the room from the start: an applicant (key 1)
 // and a recruiter (key 2). The input is split into lines; the first byte of a line says who
 // sends the rest and what the store does:

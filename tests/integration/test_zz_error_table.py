@@ -1,5 +1,5 @@
 """Runs after the other integration tests (files run in name order): the error table of
-docs/PROTOCOL.md and the plugin's enum (plugin/core/protocol/errors.hpp) are the same set of
+docs/PROTOCOL.md and the plugin's enum (plugin/core/api/errors.hpp) are the same set of
 (code, name), and every code in the table was produced by some test:
 
 - by the plugin during this integration run: the harness records the name of every error the
@@ -25,7 +25,7 @@ def documented() -> set[tuple[int, str]]:
 
 
 def enumerated() -> set[tuple[int, str]]:
-    text = (REPO / "plugin" / "core" / "protocol" / "errors.hpp").read_text()
+    text = (REPO / "plugin" / "core" / "api" / "errors.hpp").read_text()
     body = text[text.index("enum class ErrorCode"):]
     body = body[:body.index("};")]
     return {(int(code), name) for name, code in re.findall(r"^\s*(\w+) = (\d+),", body, re.M)}

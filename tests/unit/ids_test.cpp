@@ -1,4 +1,4 @@
-// The one id rule of the plugin and the service, ^[A-Za-z0-9_-]{1,64}$ (util/ids.hpp). Its
+// The one id rule of the plugin and the service, ^[A-Za-z0-9_-]{1,64}$ (contract/ids.hpp). Its
 // protocol-level names (interview and client ids) are covered in requests_test.cpp.
 #include <gtest/gtest.h>
 

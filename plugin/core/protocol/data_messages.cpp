@@ -111,7 +111,7 @@ std::variant<DataMessage, DataError> parse_presence(const json_t* root) {
 
 }  // namespace
 
-// The protocol's public name for the one id rule, which lives in util/ids.hpp.
+// The protocol's public name for the one id rule, which lives in contract/ids.hpp.
 bool is_valid_client_id(std::string_view id) {
     return util::is_url_safe_id(id);
 }

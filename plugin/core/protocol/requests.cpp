@@ -23,7 +23,7 @@ std::variant<std::string, ApiError> required_string(const json_t* message, const
 
 }  // namespace
 
-// The protocol's public name for the one id rule, which lives in util/ids.hpp.
+// The protocol's public name for the one id rule, which lives in contract/ids.hpp.
 bool is_valid_interview_id(const std::string& id) {
     return util::is_url_safe_id(id);
 }
