@@ -6,12 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "json_mutations.hpp"
 #include "json_ptr.hpp"
 
 namespace interview::util::json {
@@ -407,105 +405,6 @@ TEST(JsonReader, ReadsValues) {
 
 // ---- differential: the fuzz corpus and mutations of it ----
 
-std::vector<std::string> corpus_texts() {
-    std::vector<std::string> texts;
-    const std::filesystem::path root = std::filesystem::path(INTERVIEW_SOURCE_DIR) / "tests/fuzz";
-    for (const char* dir : {"corpus", "regressions"}) {
-        if (!std::filesystem::exists(root / dir)) {
-            continue;
-        }
-        for (const auto& entry : std::filesystem::recursive_directory_iterator(root / dir)) {
-            if (!entry.is_regular_file()) {
-                continue;
-            }
-            std::ifstream in(entry.path(), std::ios::binary);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            const std::string file = ss.str();
-            texts.push_back(file);
-            // Line-based targets: each line, and each line without its first byte (the
-            // document target's sender).
-            std::size_t from = 0;
-            while (from < file.size()) {
-                std::size_t to = file.find('\n', from);
-                to = to == std::string::npos ? file.size() : to;
-                const std::string line = file.substr(from, to - from);
-                texts.push_back(line);
-                if (line.size() > 1) {
-                    texts.push_back(line.substr(1));
-                }
-                from = to + 1;
-            }
-        }
-    }
-    return texts;
-}
-
-struct Lcg {
-    std::uint64_t state;
-    std::uint64_t next() {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    }
-    std::size_t below(std::size_t n) { return n == 0 ? 0 : next() % n; }
-};
-
-std::string mutate(const std::string& text, Lcg& rng) {
-    static const std::string kInserts[] = {"\0"s,
-                                           "1\0"s,
-                                           "\"",
-                                           "\\",
-                                           "{",
-                                           "[",
-                                           "}",
-                                           "]",
-                                           ",",
-                                           ":",
-                                           "0",
-                                           "7",
-                                           "-",
-                                           ".",
-                                           "e",
-                                           " ",
-                                           "\\ud800",
-                                           "\\udc00",
-                                           "\\u0000",
-                                           "\\ud83d\\ude00",
-                                           "99999999999999999999",
-                                           "1e999",
-                                           "\xFF",
-                                           "\xC0\xAF",
-                                           "\xE9",
-                                           "\"a\":1,",
-                                           "null",
-                                           "\"seq\":",
-                                           "\x01"};
-    std::string s = text;
-    const int rounds = 1 + static_cast<int>(rng.below(3));
-    for (int i = 0; i < rounds; ++i) {
-        const std::size_t at = rng.below(s.size() + 1);
-        switch (rng.below(4)) {
-            case 0:
-                if (!s.empty()) {
-                    s[std::min(at, s.size() - 1)] ^= static_cast<char>(1 << rng.below(8));
-                }
-                break;
-            case 1:
-                s.resize(at);
-                break;
-            case 2:
-                s.insert(at, kInserts[rng.below(std::size(kInserts))]);
-                break;
-            default:
-                if (at < s.size()) {
-                    s.erase(at, 1 + rng.below(4));
-                }
-                break;
-        }
-    }
-    return s;
-}
-
 // Also compares what is read when both accept: every member Jansson sees, with its type and
 // value.
 void compare_members(const std::string& text, const ScanOptions& o) {
@@ -542,9 +441,9 @@ void compare_members(const std::string& text, const ScanOptions& o) {
 }
 
 TEST(JsonReaderDifferential, CorpusAndMutationsAgreeWithJansson) {
-    const std::vector<std::string> texts = corpus_texts();
+    const std::vector<std::string> texts = test::corpus_texts();
     ASSERT_GT(texts.size(), 100u);
-    Lcg rng{20240601};
+    test::Lcg rng{20240601};
     std::size_t cases = 0;
     std::size_t counts[3] = {};
     const auto check = [&](const std::string& text) {
@@ -564,7 +463,7 @@ TEST(JsonReaderDifferential, CorpusAndMutationsAgreeWithJansson) {
             continue;  // mutations of the small texts cover the same rules faster
         }
         for (int m = 0; m < 40; ++m) {
-            check(mutate(text, rng));
+            check(test::mutate(text, rng));
         }
     }
     EXPECT_GT(cases, 5000u);
