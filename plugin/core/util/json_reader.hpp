@@ -129,6 +129,7 @@ class Document {
         std::uint32_t key_end;  ///< offset in text_ just past the key's closing quote
         std::uint32_t value_begin;
         std::uint32_t value_end;
+        std::uint64_t prefix;  ///< the key's first 8 bytes, big-endian: most comparisons end here
     };
     std::string_view key_of(const Member& m) const noexcept;
 

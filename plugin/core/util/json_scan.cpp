@@ -420,6 +420,10 @@ void Scanner::add_key(const Token& t) {
         m.key_offset = static_cast<std::uint32_t>(t.begin + 1);
         m.key_size = static_cast<std::uint32_t>(t.end - t.begin - 2);
     }
+    const std::string_view key = key_of(m);
+    for (std::size_t i = 0; i < 8; ++i) {
+        m.prefix = m.prefix << 8 | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+    }
     keys_.push_back(m);
 }
 
@@ -428,13 +432,18 @@ void Scanner::add_key(const Token& t) {
 std::size_t Scanner::first_duplicate(std::size_t from, std::size_t to) {
     const auto first = keys_.begin() + static_cast<std::ptrdiff_t>(from);
     const auto last = keys_.begin() + static_cast<std::ptrdiff_t>(to);
+    // The prefixes order as the keys do (keys hold no NUL byte to confuse the zero padding), so
+    // the result is also the order Document::get() searches.
     std::sort(first, last, [&](const Document::Member& a, const Document::Member& b) {
+        if (a.prefix != b.prefix) {
+            return a.prefix < b.prefix;
+        }
         const int c = key_of(a).compare(key_of(b));
         return c < 0 || (c == 0 && a.key_end < b.key_end);
     });
     std::size_t at = npos;
     for (auto it = first; it != last && it + 1 != last; ++it) {
-        if (key_of(*it) == key_of(*(it + 1))) {
+        if (it->prefix == (it + 1)->prefix && key_of(*it) == key_of(*(it + 1))) {
             at = std::min<std::size_t>(at, (it + 1)->key_end);
         }
     }
@@ -599,7 +608,8 @@ void Scanner::finish() {
             // Equal keys in text order, so that get() finds the last one.
             std::stable_sort(keys_.begin(), keys_.end(),
                              [&](const Document::Member& a, const Document::Member& b) {
-                                 return key_of(a) < key_of(b);
+                                 return a.prefix != b.prefix ? a.prefix < b.prefix
+                                                             : key_of(a) < key_of(b);
                              });
         }
         doc_.members_ = std::move(keys_);
