@@ -36,12 +36,11 @@ std::optional<ot::Operation> parse_op(std::string_view line, const ot::TextBuffe
         FUZZ_CHECK(*again == *full);
         return std::move(full.value());
     }
-    json_error_t error;
-    interview::JsonPtr root(json_loadb(line.data(), line.size(), 0, &error));
-    if (!root || !json_is_object(root.get())) {
+    const auto root = interview::util::json::Document::scan(line, {.reject_duplicates = false});
+    if (!root.ok() || !root.root().is_object()) {
         return std::nullopt;
     }
-    auto edit = ot::simple_edit_from_json(root.get());
+    auto edit = ot::simple_edit_from_json(root);
     if (!edit.ok()) {
         return std::nullopt;
     }

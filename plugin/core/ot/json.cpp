@@ -17,11 +17,13 @@ std::string element(std::size_t i) {
 
 }  // namespace
 
-Result<Operation> operation_from_json(const json_t* value, const Limits& limits) {
-    if (value == nullptr || !json_is_array(value)) {
+Result<Operation> operation_from_json(util::json::Value value, const Limits& limits) {
+    if (!value.is_array()) {
         return make_error(ErrorCode::wrong_type, "an operation must be a JSON array");
     }
-    const std::size_t n = json_array_size(value);
+    // The count first, as before any element is looked at: a skim over the array's bytes, no
+    // decoding, so an op far over the limit costs little more than its scan.
+    const std::size_t n = util::json::ArrayReader(value).count_rest(SIZE_MAX);
     if (n > limits.max_components) {
         return make_error(ErrorCode::too_many_components,
                           std::to_string(n) + " components, the limit is " +
@@ -31,10 +33,12 @@ Result<Operation> operation_from_json(const json_t* value, const Limits& limits)
     op.reserve(n, 0);
     std::u16string text;
     std::size_t inserted = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const json_t* c = json_array_get(value, i);
-        if (json_is_integer(c)) {
-            const json_int_t v = json_integer_value(c);
+    util::json::ArrayReader elements(value);
+    util::json::Value c;
+    for (std::size_t i = 0; elements.next(c); ++i) {
+        const util::json::Type type = c.type();
+        if (type == util::json::Type::integer) {
+            const std::int64_t v = c.integer();
             if (v == 0) {
                 return make_error(ErrorCode::invalid_component,
                                   element(i) + "0 is not a component");
@@ -48,18 +52,14 @@ Result<Operation> operation_from_json(const json_t* value, const Limits& limits)
             } else {
                 op.erase(static_cast<std::size_t>(-v));
             }
-        } else if (json_is_string(c)) {
-            const std::string_view utf8(json_string_value(c), json_string_length(c));
-            if (utf8.empty()) {
+        } else if (type == util::json::Type::string) {
+            if (c.string_raw().empty()) {
                 return make_error(ErrorCode::invalid_component,
                                   element(i) + "an empty insert is not a component");
             }
+            // The scan checked the UTF-8 and the escapes: decoding cannot fail.
             text.clear();
-            if (auto st = append_utf8_as_utf16(utf8, text); !st) {
-                Error e = std::move(st).error();
-                e.message = element(i) + e.message;
-                return e;
-            }
+            c.append_string_utf16(text);
             inserted += text.size();
             if (inserted > limits.max_insert_units) {
                 return make_error(ErrorCode::insert_too_large,
@@ -68,7 +68,7 @@ Result<Operation> operation_from_json(const json_t* value, const Limits& limits)
                                       " code units inserted");
             }
             op.insert(text);
-        } else if (json_is_real(c)) {
+        } else if (type == util::json::Type::real) {
             return make_error(ErrorCode::invalid_component,
                               element(i) + "a component length must be an integer");
         } else {
@@ -80,14 +80,14 @@ Result<Operation> operation_from_json(const json_t* value, const Limits& limits)
 }
 
 Result<Operation> operation_from_json_text(std::string_view text, const Limits& limits) {
-    json_error_t err;
-    // JSON_DISABLE_EOF_CHECK off, JSON_DECODE_ANY so a bare scalar reports wrong_type, not a
-    // syntax error.
-    JsonPtr root = json_take(json_loadb(text.data(), text.size(), JSON_DECODE_ANY, &err));
-    if (!root) {
-        return make_error(ErrorCode::invalid_json, std::string("invalid JSON: ") + err.text);
+    // As json_loadb(JSON_DECODE_ANY) did: a bare scalar reports wrong_type, not a syntax error;
+    // duplicate keys (only possible inside a wrong element) are no syntax error either.
+    const auto doc = util::json::Document::scan(
+        text, util::json::ScanOptions{.any_value = true, .reject_duplicates = false});
+    if (!doc.ok()) {
+        return make_error(ErrorCode::invalid_json, "invalid JSON: " + doc.error());
     }
-    return operation_from_json(root.get(), limits);
+    return operation_from_json(doc.root(), limits);
 }
 
 void append_operation_json(std::string& out, const Operation& op) {
@@ -271,17 +271,18 @@ std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t
 namespace {
 
 // Reads an optional non-negative integer field; `present` tells whether it was there.
-Status read_count(const json_t* obj, const char* name, std::size_t& out, bool& present) {
-    const json_t* v = json_object_get(obj, name);
-    present = v != nullptr;
-    if (v == nullptr) {
+Status read_count(const util::json::Document& obj, const char* name, std::size_t& out,
+                  bool& present) {
+    const auto v = obj.get(name);
+    present = v.has_value();
+    if (!v) {
         return Ok{};
     }
-    if (!json_is_integer(v)) {
-        return make_error(json_is_real(v) ? ErrorCode::invalid_field : ErrorCode::wrong_type,
+    if (!v->is_integer()) {
+        return make_error(v->is_real() ? ErrorCode::invalid_field : ErrorCode::wrong_type,
                           std::string("\"") + name + "\" must be an integer");
     }
-    const json_int_t x = json_integer_value(v);
+    const std::int64_t x = v->integer();
     if (x < 0) {
         return make_error(ErrorCode::invalid_field, std::string("\"") + name + "\" is negative");
     }
@@ -295,18 +296,18 @@ Status read_count(const json_t* obj, const char* name, std::size_t& out, bool& p
 
 }  // namespace
 
-Result<SimpleEdit> simple_edit_from_json(const json_t* obj) {
-    if (obj == nullptr || !json_is_object(obj)) {
+Result<SimpleEdit> simple_edit_from_json(const util::json::Document& obj) {
+    if (!obj.readable() || !obj.root().is_object()) {
         return make_error(ErrorCode::wrong_type, "a simple edit must be a JSON object");
     }
-    const json_t* type = json_object_get(obj, "op");
-    if (type == nullptr) {
+    const auto type = obj.get("op");
+    if (!type) {
         return make_error(ErrorCode::missing_field, "missing \"op\"");
     }
-    if (!json_is_string(type)) {
+    if (!type->is_string()) {
         return make_error(ErrorCode::wrong_type, "\"op\" must be a string");
     }
-    const std::string_view t(json_string_value(type), json_string_length(type));
+    const std::string t = type->string();
     SimpleEdit edit;
     bool present = false;
     if (auto st = read_count(obj, "pos", edit.pos, present); !st) {
@@ -317,22 +318,17 @@ Result<SimpleEdit> simple_edit_from_json(const json_t* obj) {
     }
     if (t == "insert") {
         edit.type = SimpleEdit::Type::insert;
-        const json_t* ch = json_object_get(obj, "char");
-        if (ch == nullptr) {
+        const auto ch = obj.get("char");
+        if (!ch) {
             return make_error(ErrorCode::missing_field, "missing \"char\"");
         }
-        if (!json_is_string(ch)) {
+        if (!ch->is_string()) {
             return make_error(ErrorCode::wrong_type, "\"char\" must be a string");
         }
-        const std::string_view utf8(json_string_value(ch), json_string_length(ch));
-        if (utf8.empty()) {
+        if (ch->string_raw().empty()) {
             return make_error(ErrorCode::invalid_field, "\"char\" is empty");
         }
-        auto text = utf8_to_utf16(utf8);
-        if (!text) {
-            return std::move(text).error();
-        }
-        edit.text = std::move(*text);
+        ch->append_string_utf16(edit.text);  // valid UTF-8: the scan checked it
         edit.count = 0;
     } else if (t == "delete") {
         edit.type = SimpleEdit::Type::erase;
@@ -344,9 +340,8 @@ Result<SimpleEdit> simple_edit_from_json(const json_t* obj) {
             return make_error(ErrorCode::invalid_field, "\"count\" must be at least 1");
         }
     } else {
-        return make_error(
-            ErrorCode::invalid_field,
-            "\"op\" must be \"insert\" or \"delete\", got \"" + std::string(t) + "\"");
+        return make_error(ErrorCode::invalid_field,
+                          "\"op\" must be \"insert\" or \"delete\", got \"" + t + "\"");
     }
     return edit;
 }

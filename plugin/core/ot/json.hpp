@@ -21,18 +21,22 @@
 #include "ot/result.hpp"
 #include "ot/text_buffer.hpp"
 #include "ot/validate.hpp"
+#include "util/json_reader.hpp"
 
 namespace interview::ot {
 
 // Largest integer accepted anywhere in an operation (positions, counts, retain/delete lengths).
 inline constexpr long long kMaxJsonInteger = (1LL << 31) - 1;
 
-// Strict parse of the full form. Errors: wrong_type (not an array, or an element that is neither
-// an integer nor a string), invalid_component (0, or a real number), integer_out_of_range
-// (|n| > 2^31 - 1), invalid_utf8, too_many_components, insert_too_large. The result is in normal
-// form (adjacent equal components merged). Base length is checked later against the document.
-Result<Operation> operation_from_json(const json_t* value, const Limits& limits = {});
-// Parses JSON text first (invalid_json on a syntax error).
+// Strict parse of the full form, read straight from a scanned text (util/json_reader.hpp) into
+// the Operation. Errors: wrong_type (not an array, or an element that is neither an integer nor a
+// string), invalid_component (0, or a real number), integer_out_of_range (|n| > 2^31 - 1),
+// too_many_components (checked first, on the element count), insert_too_large. The result is in
+// normal form (adjacent equal components merged). Base length is checked later against the
+// document.
+Result<Operation> operation_from_json(util::json::Value value, const Limits& limits = {});
+// Parses JSON text first, as json_loadb with JSON_DECODE_ANY (invalid_json on a syntax error or a
+// lone surrogate escape; a scalar is wrong_type).
 Result<Operation> operation_from_json_text(std::string_view text, const Limits& limits = {});
 
 // The full form's compact text (Jansson's escaping), written directly: no value tree.
@@ -56,9 +60,9 @@ struct SimpleEdit {
     std::u16string text;    // insert only
 };
 
-// Strict parse of the simple form from a JSON object (other fields of the surrounding message are
-// ignored). Errors: wrong_type, missing_field, invalid_field, integer_out_of_range, invalid_utf8.
-Result<SimpleEdit> simple_edit_from_json(const json_t* object);
+// Strict parse of the simple form from a scanned JSON object, the message itself (its other fields
+// are ignored). Errors: wrong_type, missing_field, invalid_field, integer_out_of_range.
+Result<SimpleEdit> simple_edit_from_json(const util::json::Document& message);
 
 // The full operation for `edit` on `doc`. Errors: position_out_of_range (pos > length, or
 // pos + count > length), splits_surrogate_pair. Text rules (CR, lone surrogates) and the caps are

@@ -2,7 +2,6 @@
 // seed's simple form.
 #include <gtest/gtest.h>
 
-#include "json_ptr.hpp"
 #include "ot/json.hpp"
 #include "ot/utf.hpp"
 #include "test_util.hpp"
@@ -100,19 +99,43 @@ TEST(Json, ParseLimits) {
 }
 
 TEST(Json, InvalidUtf8InString) {
-    // Built by hand: Jansson refuses invalid UTF-8 when parsing, so use json_stringn_nocheck.
-    JsonPtr arr = json_take(json_array());
-    json_array_append_new(arr.get(), json_stringn_nocheck("\xC0\xAF", 2));
-    auto r = operation_from_json(arr.get());
+    // The scan refuses invalid UTF-8 before any element is read, as Jansson did.
+    auto r = operation_from_json_text("[\"\xC0\xAF\"]");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::invalid_utf8);
-    EXPECT_EQ(operation_from_json(nullptr).error().code, ErrorCode::wrong_type);
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_json);
+    EXPECT_NE(r.error().message.find("unable to decode byte 0xc0"), std::string::npos);
+    EXPECT_EQ(operation_from_json(util::json::Value()).error().code, ErrorCode::wrong_type);
+}
+
+TEST(Json, CountIsCheckedBeforeElements) {
+    Limits limits;
+    limits.max_components = 2;
+    auto r = operation_from_json_text("[1, true, 3]", limits);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::too_many_components);
+    EXPECT_EQ(r.error().message, "3 components, the limit is 2");
+    EXPECT_EQ(operation_from_json_text("[1, true]", limits).error().code, ErrorCode::wrong_type);
+    // Nested values are skipped whole when counting.
+    EXPECT_EQ(operation_from_json_text(R"([[1,2,3],{"a":[4,5]},"x,y"])", limits).error().code,
+              ErrorCode::too_many_components);
+    EXPECT_EQ(operation_from_json_text(R"([{"a":[4,5]},"x,]"])", limits).error().code,
+              ErrorCode::wrong_type);
+}
+
+TEST(Json, DecodesEscapesStraightToUtf16) {
+    auto op = operation_from_json_text(R"([1, "a\n\"\u00e9\ud83d\ude00\/", -1])");
+    ASSERT_TRUE(op.ok()) << op.error().message;
+    EXPECT_EQ(op->inserted_text(), u"a\n\"\u00e9\U0001F600/");
+    // Duplicate keys inside a wrong element are no syntax error for the stored form.
+    EXPECT_EQ(parse_error(R"([{"a":1,"a":2}])"), ErrorCode::wrong_type);
+    EXPECT_EQ(parse_error(R"(["\ud800"] x)"), ErrorCode::invalid_json);
+    EXPECT_EQ(parse_error("[1] 2"), ErrorCode::invalid_json);
+    EXPECT_EQ(parse_error(" \"x\" "), ErrorCode::wrong_type);
 }
 
 Result<Operation> simple(const char* text, const TextBuffer& doc) {
-    json_error_t err;
-    JsonPtr obj = json_take(json_loads(text, 0, &err));
-    auto edit = simple_edit_from_json(obj.get());
+    const auto obj = util::json::Document::scan(text, {.reject_duplicates = false});
+    auto edit = simple_edit_from_json(obj);
     if (!edit) {
         return std::move(edit).error();
     }
