@@ -176,9 +176,14 @@ SubmitResult Authority::commit(std::string_view client_id, std::uint64_t seq, co
     if (config_.max_entry_json_bytes != 0 &&
         (op.components().size() > config_.limits.max_components ||
          operation_json_size(op) > config_.max_entry_json_bytes)) {
-        return commit_pieces(client_id, seq,
-                             split_operation_for_json(op, config_.max_entry_json_bytes,
-                                                      config_.limits.max_components));
+        // Applied whole (one pass over the text; each piece would be a pass of its own), then
+        // logged as the pieces whose effect it is.
+        if (auto st = doc_.apply(op); !st) {
+            return Rejected{std::move(st).error()};
+        }
+        return log_pieces(client_id, seq,
+                          split_operation_for_json(op, config_.max_entry_json_bytes,
+                                                   config_.limits.max_components));
     }
     if (auto st = doc_.apply(op); !st) {  // cannot fail after validate; kept for safety
         return Rejected{std::move(st).error()};
@@ -193,15 +198,12 @@ SubmitResult Authority::commit(std::string_view client_id, std::uint64_t seq, co
     return Committed{revision_, entry_at(revision_), revision_};
 }
 
-SubmitResult Authority::commit_pieces(std::string_view client_id, std::uint64_t seq,
-                                      std::vector<Operation> pieces) {
-    // The whole op was validated; its pieces apply one after the other (each on the result of
-    // the previous one), so none of them can fail.
+SubmitResult Authority::log_pieces(std::string_view client_id, std::uint64_t seq,
+                                   std::vector<Operation> pieces) {
+    // The document has the whole op already; the pieces, applied one after the other, have the
+    // same effect (split_operation_for_json), so the log replays to the same text.
     const std::uint64_t first = revision_ + 1;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
-        if (auto st = doc_.apply(pieces[i]); !st) {
-            return Rejected{std::move(st).error()};
-        }
         ++revision_;
         append_log(client_id, i + 1 == pieces.size() ? seq : 0, pieces[i], &pieces[i]);
     }
@@ -294,14 +296,14 @@ SubmitResult Authority::submit_impl(std::string_view client_id, std::uint64_t se
     // history: composing would change how same-position inserts are ordered).
     Operation current = op;
     for (std::uint64_t r = base_revision + 1; r <= revision_; ++r) {
-        auto pair = transform(entry_at(r)->op, current);
-        if (!pair) {
-            Error e = std::move(pair).error();
+        auto moved = transform_second(entry_at(r)->op, current);
+        if (!moved) {
+            Error e = std::move(moved).error();
             e.message = "operation does not match revision " + std::to_string(base_revision) +
                         ": " + e.message;
             return Rejected{std::move(e)};
         }
-        current = std::move(pair->second);
+        current = std::move(*moved);
     }
     return commit(client_id, seq, current, &current, true);
 }

@@ -204,8 +204,9 @@ class Authority {
     void append_log(std::string_view client_id, std::uint64_t seq, const Operation& op,
                     Operation* owned);
     void drop_oldest() noexcept;
-    SubmitResult commit_pieces(std::string_view client_id, std::uint64_t seq,
-                               std::vector<Operation> pieces);
+    /// Logs an op already applied to the document as the pieces it was split into.
+    SubmitResult log_pieces(std::string_view client_id, std::uint64_t seq,
+                            std::vector<Operation> pieces);
     std::optional<std::uint64_t> find_revision_of(std::string_view client_id,
                                                   std::uint64_t seq) const;
 

@@ -176,25 +176,31 @@ Result<Operation> compose(const Operation& a, const Operation& b) {
     return out;
 }
 
-Result<std::pair<Operation, Operation>> transform(const Operation& a, const Operation& b) {
-    if (a.base_length() != b.base_length()) {
-        return length_error("transform", a.base_length(), b.base_length());
-    }
-    Operation a2;
-    Operation b2;
+namespace {
+
+// The one transform walk. With kBoth false, only b' is built: what the authority needs (it
+// transforms an incoming op over committed ones and throws a' away, which would copy every
+// text the committed op inserted).
+template <bool kBoth>
+void transform_walk(const Operation& a, const Operation& b, Operation& a2, Operation& b2) {
+    b2.reserve(0, b.inserted_text().size());  // b' inserts exactly b's text
     Walker wa(a);
     Walker wb(b);
     while (!wa.done() || !wb.done()) {
         if (!wa.done() && wa.kind() == Kind::insert) {  // a's insert first: the tie-break
             const std::size_t n = wa.remaining();
-            a2.insert(wa.text(n));
+            if constexpr (kBoth) {
+                a2.insert(wa.text(n));
+            }
             b2.retain(n);
             wa.advance(n);
             continue;
         }
         if (!wb.done() && wb.kind() == Kind::insert) {
             const std::size_t n = wb.remaining();
-            a2.retain(n);
+            if constexpr (kBoth) {
+                a2.retain(n);
+            }
             b2.insert(wb.text(n));
             wb.advance(n);
             continue;
@@ -203,17 +209,42 @@ Result<std::pair<Operation, Operation>> transform(const Operation& a, const Oper
         const Kind ka = wa.kind();
         const Kind kb = wb.kind();
         if (ka == Kind::retain && kb == Kind::retain) {
-            a2.retain(n);
+            if constexpr (kBoth) {
+                a2.retain(n);
+            }
             b2.retain(n);
         } else if (ka == Kind::erase && kb == Kind::retain) {
-            a2.erase(n);
+            if constexpr (kBoth) {
+                a2.erase(n);
+            }
         } else if (ka == Kind::retain && kb == Kind::erase) {
             b2.erase(n);
         }  // erase/erase: both deleted the same text, neither needs to
         wa.advance(n);
         wb.advance(n);
     }
+}
+
+}  // namespace
+
+Result<std::pair<Operation, Operation>> transform(const Operation& a, const Operation& b) {
+    if (a.base_length() != b.base_length()) {
+        return length_error("transform", a.base_length(), b.base_length());
+    }
+    Operation a2;
+    Operation b2;
+    transform_walk<true>(a, b, a2, b2);
     return std::pair<Operation, Operation>(std::move(a2), std::move(b2));
+}
+
+Result<Operation> transform_second(const Operation& a, const Operation& b) {
+    if (a.base_length() != b.base_length()) {
+        return length_error("transform", a.base_length(), b.base_length());
+    }
+    Operation unused;
+    Operation b2;
+    transform_walk<false>(a, b, unused, b2);
+    return b2;
 }
 
 Result<Operation> invert(const Operation& op, std::u16string_view doc) {

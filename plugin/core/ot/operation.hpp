@@ -94,6 +94,8 @@ Result<Operation> compose(const Operation& a, const Operation& b);
 // transform(a, b) -> (a', b') for a and b made on the same document, such that
 // apply(apply(d, a), b') == apply(apply(d, b), a'). Same-position inserts: a's goes first.
 Result<std::pair<Operation, Operation>> transform(const Operation& a, const Operation& b);
+// Only b' of transform(a, b), without building a'.
+Result<Operation> transform_second(const Operation& a, const Operation& b);
 
 // The operation that undoes `op`; `doc` is the document op applied to (deleted text comes back).
 Result<Operation> invert(const Operation& op, std::u16string_view doc);

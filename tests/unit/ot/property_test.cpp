@@ -36,6 +36,10 @@ TEST_F(Property, TransformConverges) {
         // Transformed operations are still valid: no boundary inside a pair.
         ASSERT_TRUE(validate(b2, TextBuffer(*ot::apply(a, doc)), {}).ok()) << "iteration " << i;
         ASSERT_TRUE(validate(a2, TextBuffer(*ot::apply(b, doc)), {}).ok()) << "iteration " << i;
+        // The authority's shortcut builds the same b' without a'.
+        auto second = transform_second(a, b);
+        ASSERT_TRUE(second.ok());
+        ASSERT_EQ(*second, b2) << "iteration " << i;
     }
 }
 
