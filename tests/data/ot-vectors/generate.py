@@ -151,6 +151,7 @@ def hand_cases() -> dict[str, list[dict]]:
         ("error: b's base longer than a's target", [2], [3]),
         ("error: empty a, non-empty b", [], [1]),
         ("error: a inserts, b is empty", ["a"], []),
+        ("error: b's base shorter, a boundary of b inside a's astral insert", [e, 1], [1, 1]),
     ]
     transform = [
         ("same-position inserts in the empty document: a's first", "", ["a"], ["b"]),
