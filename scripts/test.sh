@@ -7,7 +7,8 @@
 #      replay of their corpus and past crashes (tests/fuzz) in both builds
 #   4. builds the tests of the adapters' threads (loop thread, service client, document hub with
 #      a join/leave/edit race) under ThreadSanitizer and runs them
-#   5. runs the web demo's unit tests (vitest) and builds it
+#   5. runs the web demo's unit tests (vitest) and builds it, and the OT conformance vectors
+#      (tests/data/ot-vectors) on the relay benchmark's client (node --test)
 #   6. runs the integration tests (real Janus, Redis, service and WebRTC peers) and the browser
 #      tests (Debian's Chromium driven by playwright-core) inside a private network namespace
 #      (scripts/netns.sh); their fixtures start and stop every process they need
@@ -75,6 +76,11 @@ fi
 step "web demo: unit tests and build"
 (cd web-demo && npm run --silent test:junit -- "$REPORTS/web-unit.xml") || failed_layers+=("web unit")
 (cd web-demo && npm run --silent build >/dev/null) || { echo "web demo build failed"; failed_layers+=("web build"); }
+
+step "OT vectors on the relay benchmark's client (node --test)"
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=junit --test-reporter-destination="$REPORTS/bench-ot-vectors.xml" \
+    tests/bench/relay/ot_vectors.test.js || failed_layers+=("bench ot vectors")
 
 step "integration tests (network namespace)"
 INTERVIEW_BUILD_DIR="$ROOT/build" scripts/netns.sh run -- \

@@ -31,6 +31,10 @@ def base_length(op: list) -> int:
     return sum(abs(c) for c in op if isinstance(c, int))
 
 
+def target_length(op: list) -> int:
+    return sum(units(c) if isinstance(c, str) else c for c in op if isinstance(c, str) or c > 0)
+
+
 def apply(op: list, doc: bytes) -> bytes:
     """doc is UTF-16-LE bytes (2 bytes a code unit)."""
     out = []
@@ -100,6 +104,8 @@ def transform(a: list, b: list) -> tuple[list, list]:
 
 
 def compose(a: list, b: list) -> list:
+    # Checked first: a b made on another document can cut one of a's astral inserts in half.
+    assert target_length(a) == base_length(b), "compose: length mismatch"
     a, b = list(a), list(b)
     out: list = []
     i = j = 0

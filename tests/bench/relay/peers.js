@@ -22,22 +22,12 @@
 // Both peers live in the same process, so one monotonic clock serves both ends.
 "use strict";
 
-function makeLoadGen(env) {
-const out = env.emit;
-const log = env.log;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const byteLength = (s) => s.length; // every message here is ASCII
-const performance = globalThis.performance;
-
-// The Janus API over WebSocket (tests/bench/common/janus-client.js): required in Node, a
-// global of the page in the browser (loadgen-browser.js injects it first).
-const { JanusClient } = typeof module !== "undefined"
-  ? require("../common/janus-client.js") : globalThis;
-const janusClient = (url) => new JanusClient(url, env.WebSocket, 20000);
-
 // ---------------------------------------------------------------- OT (ASCII text, UTF-16 units)
 // JS strings are UTF-16, so positions are code units, as in docs/PROTOCOL.md. The typists only
 // type ASCII; the transform/compose below are ot.js's, as in tests/integration/ot_client.py.
+// Outside makeLoadGen (in one closure, so the page gets no global of each name) so that
+// ot_vectors.test.js can run the OT conformance vectors (tests/data/ot-vectors/) on them.
+const relayOT = (function () {
 function norm(op) {
   const o = [];
   for (const c of op) {
@@ -103,6 +93,23 @@ function compose(a, b) {
   }
   return norm(o);
 }
+return { norm, applyOp, transform, compose };
+})();
+
+function makeLoadGen(env) {
+const out = env.emit;
+const log = env.log;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const byteLength = (s) => s.length; // every message here is ASCII
+const performance = globalThis.performance;
+
+// The Janus API over WebSocket (tests/bench/common/janus-client.js): required in Node, a
+// global of the page in the browser (loadgen-browser.js injects it first).
+const { JanusClient } = typeof module !== "undefined"
+  ? require("../common/janus-client.js") : globalThis;
+const janusClient = (url) => new JanusClient(url, env.WebSocket, 20000);
+
+const { norm, applyOp, transform, compose } = relayOT;
 
 // ---------------------------------------------------------------- measurement
 const sendTimes = new Map(); // key -> {t, measured}
@@ -474,4 +481,4 @@ async function closeAll(peers) {
 return { connectAll, runPhase, closeAll };
 }
 
-if (typeof module !== "undefined") module.exports = { makeLoadGen };
+if (typeof module !== "undefined") module.exports = { makeLoadGen, ...relayOT };
