@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import './monaco';
 import { EditorSession, type EditorStatus } from './session';
-import { LANGUAGES, type DocChannel } from '../protocol';
+import type { DocChannel } from '../protocol';
+import { LANGUAGES } from '../labels';
 
 export interface CollaborativeEditorProps {
   channel: DocChannel;

@@ -10,7 +10,7 @@ import { SnapshotAssembler } from '../ot/snapshot';
 import { UndoStack } from '../ot/undo';
 import { localPosition, OpLog } from '../ot/presence';
 import { sha256Hex } from '../ot/checksum';
-import { MAX_MESSAGE_BYTES, type ClientMessage, type DocChannel, type ServerMessage } from '../protocol';
+import { DOCUMENT_STREAM_TYPES, MAX_MESSAGE_BYTES, type ClientMessage, type DocChannel, type InvalidMessage, type ServerMessage } from '../protocol';
 import { CaretLayer, caretColour, type RemoteCaret } from './carets';
 
 type M = typeof Monaco;
@@ -74,6 +74,7 @@ export class EditorSession {
 
   constructor(private readonly o: SessionOptions) {
     this.unsubs.push(o.channel.onMessage((m) => this.onMessage(m)));
+    this.unsubs.push(o.channel.onInvalid((m) => this.onInvalid(m)));
     this.unsubs.push(o.channel.onOpen(() => this.onOpen()));
     this.unsubs.push(o.channel.onClose(() => this.setOffline()));
     this.timers.push(setInterval(() => void this.maybeCheck(), o.checkIntervalMs ?? 5000));
@@ -186,6 +187,17 @@ export class EditorSession {
       console.error('interview: message handling failed, resyncing', e, m);
       this.resync(true);
     }
+    this.emit();
+  }
+
+  /** A refused message of the document stream means we lost track of it: load it again. */
+  private onInvalid(m: InvalidMessage): void {
+    if (!DOCUMENT_STREAM_TYPES.has(m.type)) {
+      console.warn('interview: message refused', m);
+      return;
+    }
+    console.error('interview: message handling failed, resyncing', m);
+    this.resync(true);
     this.emit();
   }
 

@@ -4,7 +4,7 @@ import { describeApiError } from '../errors';
 import type { AppConfig } from '../config';
 import { isValidInterviewId, isValidToken, takeToken } from '../link';
 import { ServerClock, formatDateTime, formatDuration, formatTime, localTimeZone } from '../time';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { Shell } from './Shell';
 import { Room } from '../room/Room';
 

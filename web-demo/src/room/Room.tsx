@@ -3,7 +3,7 @@ import type { MeResponse, Participant } from '../api';
 import type { AppConfig } from '../config';
 import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { seqAllocator, tabClientId } from '../link';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { formatDuration, type ServerClock } from '../time';
 import { RoomConnection, type RoomState } from './connection';
 import { useRoomMedia } from './useRoomMedia';
@@ -174,7 +174,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
       <div className="room-main">
         {conn ? (
           <CollaborativeEditor
-            channel={conn}
+            channel={conn.channel}
             clientId={clientId}
             nextSeq={nextSeq}
             selfId={me.participant.id}

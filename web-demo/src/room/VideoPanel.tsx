@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Participant } from '../api';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { slowLinkText } from './tiles';
 import type { RemoteTile, RoomMedia } from './useRoomMedia';
 
