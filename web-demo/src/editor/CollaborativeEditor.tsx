@@ -1,3 +1,5 @@
+// <CollaborativeEditor />: Monaco with an EditorSession (session.ts) on a DocChannel, the
+// language picker, who is in the document, the sync state and the read-only and notice lines.
 import { useEffect, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import './monaco';

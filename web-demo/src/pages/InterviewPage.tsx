@@ -1,3 +1,5 @@
+// The lobby of /interview/<id>#token=...: the participant's interview from the service, times in
+// the user's zone, a countdown by the service's clock, Join from `opens_at`, then the room.
 import { useCallback, useEffect, useState } from 'react';
 import { getMe, type MeResponse } from '../api';
 import { describeApiError } from '../errors';

@@ -1,3 +1,6 @@
+// The room page: one RoomConnection per visit (created once media is settled), the connection
+// banner, mute and camera toggles, the video panel and the shared editor on the connection's
+// data channel.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MeResponse, Participant } from '../api';
 import type { AppConfig } from '../config';
