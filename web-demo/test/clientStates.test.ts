@@ -86,17 +86,17 @@ describe('OTClient through its states', () => {
 
   it('Synchronized -> AwaitingConfirm -> AwaitingWithBuffer -> AwaitingConfirm -> Synchronized', () => {
     const c = new OTClient({ clientId: 'me', revision: 0, doc: 'abc', nextSeq: seqs() });
-    expect(c.stateObject).toBe(SYNCHRONIZED);
+    expect(c.state).toBe('synchronized');
     expect(c.localEdit([3, 'd'])).toEqual({ type: 'op', client_id: 'me', seq: 1, revision: 0, op: [3, 'd'] });
-    expect(c.stateObject).toBeInstanceOf(AwaitingConfirm);
+    expect(c.state).toBe('awaitingConfirm');
     expect(c.localEdit([4, 'e'])).toBeNull();
-    expect(c.stateObject).toBeInstanceOf(AwaitingWithBuffer);
+    expect(c.state).toBe('awaitingWithBuffer');
     const ack = c.receive({ revision: 1, client_id: 'me', seq: 1, op: [3, 'd'] });
     // the buffer goes out at the acknowledged revision with the next seq
     expect(ack).toEqual({ kind: 'ack', send: { type: 'op', client_id: 'me', seq: 2, revision: 1, op: [4, 'e'] } });
-    expect(c.stateObject).toBeInstanceOf(AwaitingConfirm);
+    expect(c.state).toBe('awaitingConfirm');
     expect(c.receive({ revision: 2, client_id: 'me', seq: 2, op: [4, 'e'] })).toEqual({ kind: 'ack', send: null });
-    expect(c.stateObject).toBe(SYNCHRONIZED);
+    expect(c.state).toBe('synchronized');
     expect(c.doc).toBe('abcde');
   });
 
@@ -109,9 +109,9 @@ describe('OTClient through its states', () => {
   it('a piece of our edit (seq 0) moves the revision only; in Synchronized it is a remote op', () => {
     const c = new OTClient({ clientId: 'me', revision: 0, doc: 'abc', nextSeq: seqs() });
     c.localEdit([3, 'd']);
-    const inFlight = c.stateObject;
     expect(c.receive({ revision: 1, client_id: 'me', seq: 0, op: [3, 'd'] })).toEqual({ kind: 'piece' });
-    expect(c.stateObject).toBe(inFlight);
+    expect(c.state).toBe('awaitingConfirm');
+    expect(c.outstandingSeq).toBe(1);
     expect(c.revision).toBe(1);
     const idle = new OTClient({ clientId: 'me', revision: 0, doc: 'abc', nextSeq: seqs() });
     expect(idle.receive({ revision: 1, client_id: 'me', seq: 0, op: [3, 'd'] })).toEqual({ kind: 'remote', apply: [3, 'd'] });
@@ -130,7 +130,7 @@ describe('OTClient through its states', () => {
     c.localEdit([3, 'd']);
     c.localEdit([4, 'e']);
     expect(c.reset(5, 'new')).toBe(2);
-    expect(c.stateObject).toBe(SYNCHRONIZED);
+    expect(c.state).toBe('synchronized');
     expect(c.resend()).toBeNull();
   });
 });

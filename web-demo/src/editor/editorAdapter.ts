@@ -3,8 +3,7 @@
 // being reported back as local edits; the user's own edits (typing, and the own-edits undo and
 // redo) are reported with the mode they were made in. The arithmetic is in editMapping.ts.
 import type * as Monaco from 'monaco-editor';
-import type { Op } from '../ot/operation';
-import { isNoop } from '../ot/operation';
+import { isNoop, type Op } from '../ot/operation';
 import type { SimpleChange } from '../ot/changes';
 import { CaretLayer, type PositionMapper, type RemoteCaret } from './carets';
 import { caretOffsets, opToPositionEdits } from './editMapping';

@@ -104,7 +104,7 @@ export class EditorSession {
       get readOnly() { return s.readOnly; },
       get notice() { return s.notice; },
       get carets() { return s.doc.carets; },
-      get documentText() { return s.documentText; },
+      get documentText() { return s.client?.doc ?? ''; },
     };
   }
 
@@ -283,10 +283,5 @@ export class EditorSession {
   private renderCarets(): void {
     const map = this.doc.mapper();
     if (map && this.adapter) this.adapter.renderCarets(this.doc.carets.values(), this.client!.doc.length, map);
-  }
-
-  /** The text this client holds. */
-  get documentText(): string {
-    return this.client?.doc ?? '';
   }
 }

@@ -83,10 +83,6 @@ export class OTClient {
   get state(): ClientState {
     return this.current.name;
   }
-  /** The state object itself (its op in flight and buffer). */
-  get stateObject(): OTClientState {
-    return this.current;
-  }
   get outstandingOp(): Op | null {
     return this.current.outstanding?.op ?? null;
   }
