@@ -52,7 +52,7 @@ export async function launch(name, { devices = true } = {}) {
   });
   context.setDefaultTimeout(T.short);
   await context.grantPermissions(['clipboard-read', 'clipboard-write', 'camera', 'microphone'], { origin: BASE });
-  // The room exposes its editor to tests when this array exists (src/editor/session.ts), and
+  // The room exposes its editor to tests when this array exists (web-demo/src/editor/inspection.ts), and
   // every RTCPeerConnection is remembered so a test can find its network path.
   await context.addInitScript(() => {
     window.__interviewEditors = [];

@@ -1,10 +1,15 @@
-import { useEffect, useState } from 'react';
+// The app: the route picks the page (start, interview lobby and room, editor lab); every page
+// but the lab needs /config.json first.
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { loadConfig, type AppConfig } from './config';
 import { useRoute } from './router';
 import { StartPage } from './pages/StartPage';
 import { InterviewPage } from './pages/InterviewPage';
-import { LabPage } from './pages/LabPage';
 import { Shell } from './pages/Shell';
+
+// The editor lab (/lab) runs against an in-page stand-in for the plugin and exposes its editors
+// to the browser smoke test: a chunk of its own, loaded only on /lab, never with the room.
+const LabPage = lazy(() => import('./pages/LabPage').then((m) => ({ default: m.LabPage })));
 
 export function App() {
   const route = useRoute();
@@ -15,7 +20,13 @@ export function App() {
     loadConfig().then(setConfig, (e: Error) => setError(e.message));
   }, []);
 
-  if (route.name === 'lab') return <LabPage />;
+  if (route.name === 'lab') {
+    return (
+      <Suspense fallback={null}>
+        <LabPage />
+      </Suspense>
+    );
+  }
   if (error) {
     return (
       <Shell>

@@ -1,3 +1,4 @@
+// /config.json, read at start: where the service and Janus are, and the demo's admin key.
 export interface AppConfig {
   /** base URL of the interview service's API; "" = same origin */
   serviceUrl: string;

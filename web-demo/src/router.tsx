@@ -1,6 +1,6 @@
+// A tiny router over URL paths (the history API). The service serves index.html for every path.
 import { useEffect, useState } from 'react';
 
-// A tiny router over URL paths (the history API). The service serves index.html for every path.
 export type Route = { name: 'start' } | { name: 'interview'; id: string } | { name: 'lab' } | { name: 'not_found'; path: string };
 
 export function parseRoute(pathname: string): Route {

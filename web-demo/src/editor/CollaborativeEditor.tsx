@@ -1,8 +1,11 @@
+// <CollaborativeEditor />: Monaco with an EditorSession (session.ts) on a DocChannel, the
+// language picker, who is in the document, the sync state and the read-only and notice lines.
 import { useEffect, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import './monaco';
 import { EditorSession, type EditorStatus } from './session';
-import { LANGUAGES, type DocChannel } from '../protocol';
+import type { DocChannel } from '../protocol';
+import { LANGUAGES } from '../labels';
 
 export interface CollaborativeEditorProps {
   channel: DocChannel;

@@ -1,3 +1,4 @@
+// The checksum of the data channel's `check` message.
 /** Hex SHA-256 of the UTF-8 text, as the plugin's `check` expects (lowercase). */
 export async function sha256Hex(text: string): Promise<string> {
   const data = new TextEncoder().encode(text);

@@ -4,10 +4,14 @@
 //
 //   Synchronized --local edit--> AwaitingConfirm --local edit--> AwaitingWithBuffer
 //   our own op coming back in the stream (same client_id + seq) is the acknowledgement.
-import { apply, compose, transform, type Op, isNoop } from './operation';
+//
+// The states are objects (clientStates.ts); this class holds the document, the revision and the
+// seqs, and turns the states' answers into the messages to send.
+import { apply, compose, type Op, isNoop } from './operation';
 import { splitOp } from './split';
+import { awaiting, SYNCHRONIZED, type AwaitingState, type ClientStateName, type OTClientState } from './clientStates';
 
-export type ClientState = 'synchronized' | 'awaitingConfirm' | 'awaitingWithBuffer';
+export type ClientState = ClientStateName;
 
 export interface OutgoingOp {
   type: 'op';
@@ -61,11 +65,11 @@ export class OTClient {
   readonly clientId: string;
   revision: number;
   doc: string;
-  private outstanding: { seq: number; op: Op } | null = null;
-  private buffer: Op | null = null;
+  private current: OTClientState = SYNCHRONIZED;
   private readonly nextSeq: () => number;
   private readonly maxOpBytes: number;
   private readonly selfId: string | undefined;
+  private readonly launchOp = (op: Op): AwaitingState => this.launch(op);
 
   constructor(o: OTClientOptions) {
     this.clientId = o.clientId;
@@ -77,23 +81,22 @@ export class OTClient {
   }
 
   get state(): ClientState {
-    if (!this.outstanding) return 'synchronized';
-    return this.buffer ? 'awaitingWithBuffer' : 'awaitingConfirm';
+    return this.current.name;
   }
   get outstandingOp(): Op | null {
-    return this.outstanding?.op ?? null;
+    return this.current.outstanding?.op ?? null;
   }
   get outstandingSeq(): number | null {
-    return this.outstanding?.seq ?? null;
+    return this.current.outstanding?.seq ?? null;
   }
   get bufferOp(): Op | null {
-    return this.buffer;
+    return this.current.buffer;
   }
   /** Operations the server has not acknowledged yet, oldest first (outstanding, then buffer). */
   pendingOps(): Op[] {
     const out: Op[] = [];
-    if (this.outstanding) out.push(this.outstanding.op);
-    if (this.buffer) out.push(this.buffer);
+    if (this.current.outstanding) out.push(this.current.outstanding.op);
+    if (this.current.buffer) out.push(this.current.buffer);
     return out;
   }
 
@@ -102,31 +105,35 @@ export class OTClient {
   }
 
   /** Takes `op` (or its first piece when it is too large to send at once) as the one in flight. */
-  private launch(op: Op): OutgoingOp {
+  private launch(op: Op): AwaitingState {
     const pieces = splitOp(op, this.maxOpBytes);
-    const first = pieces[0];
     let rest: Op | null = null;
     for (let i = 1; i < pieces.length; i++) rest = rest ? compose(rest, pieces[i]) : pieces[i];
-    this.outstanding = { seq: this.nextSeq(), op: first };
-    this.buffer = rest && this.buffer ? compose(rest, this.buffer) : (rest ?? this.buffer);
-    return this.message(this.outstanding.seq, first);
+    return awaiting({ seq: this.nextSeq(), op: pieces[0] }, rest);
+  }
+
+  /** The message for the op that a transition just put in flight, if it did. */
+  private sent(before: OTClientState, after: OTClientState): OutgoingOp | null {
+    const o = after.outstanding;
+    return o && o !== before.outstanding ? this.message(o.seq, o.op) : null;
   }
 
   /** A local edit made on the current local document. Returns what to send, if anything. */
   localEdit(op: Op): OutgoingOp | null {
     this.doc = apply(this.doc, op);
     if (isNoop(op)) return null;
-    if (!this.outstanding) return this.launch(op);
-    this.buffer = this.buffer ? compose(this.buffer, op) : op;
-    return null;
+    const before = this.current;
+    this.current = before.localEdit(op, this.launchOp);
+    return this.sent(before, this.current);
   }
 
   /** An `op` message of the authority's stream. Throws StreamGapError when revisions were skipped. */
   receive(m: ServerOp): ReceiveResult {
     if (m.revision <= this.revision) return { kind: 'ignored' };
     if (m.revision !== this.revision + 1) throw new StreamGapError(this.revision, m.revision);
+    const inFlight = this.current.outstanding;
     const own =
-      this.outstanding !== null &&
+      inFlight !== null &&
       m.client_id === this.clientId &&
       (this.selfId === undefined || m.author === undefined || m.author === this.selfId);
     if (own && m.seq === 0) {
@@ -135,27 +142,14 @@ export class OTClient {
       this.revision = m.revision;
       return { kind: 'piece' };
     }
-    if (own && this.outstanding && m.seq === this.outstanding.seq) {
+    if (own && m.seq === inFlight.seq) {
       this.revision = m.revision;
-      this.outstanding = null;
-      if (this.buffer) {
-        const b = this.buffer;
-        this.buffer = null;
-        return { kind: 'ack', send: this.launch(b) };
-      }
-      return { kind: 'ack', send: null };
+      const before = this.current;
+      this.current = before.ack(this.launchOp);
+      return { kind: 'ack', send: this.sent(before, this.current) };
     }
-    let incoming = m.op;
-    if (this.outstanding) {
-      const [r1, o1] = transform(incoming, this.outstanding.op);
-      incoming = r1;
-      this.outstanding = { seq: this.outstanding.seq, op: o1 };
-      if (this.buffer) {
-        const [r2, b1] = transform(incoming, this.buffer);
-        incoming = r2;
-        this.buffer = b1;
-      }
-    }
+    const { apply: incoming, next } = this.current.transformRemote(m.op);
+    this.current = next;
     this.doc = apply(this.doc, incoming);
     this.revision = m.revision;
     return { kind: 'remote', apply: incoming };
@@ -163,14 +157,14 @@ export class OTClient {
 
   /** The op in flight, to send again after a reconnect: same seq, at the current revision. */
   resend(): OutgoingOp | null {
-    return this.outstanding ? this.message(this.outstanding.seq, this.outstanding.op) : null;
+    const o = this.current.outstanding;
+    return o ? this.message(o.seq, o.op) : null;
   }
 
   /** Replaces the document by a snapshot. Pending edits are dropped; returns how many ops. */
   reset(revision: number, doc: string): number {
-    const dropped = (this.outstanding ? 1 : 0) + (this.buffer ? 1 : 0);
-    this.outstanding = null;
-    this.buffer = null;
+    const dropped = (this.current.outstanding ? 1 : 0) + (this.current.buffer ? 1 : 0);
+    this.current = SYNCHRONIZED;
     this.revision = revision;
     this.doc = doc;
     return dropped;

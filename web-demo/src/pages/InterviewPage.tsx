@@ -1,10 +1,12 @@
+// The lobby of /interview/<id>#token=...: the participant's interview from the service, times in
+// the user's zone, a countdown by the service's clock, Join from `opens_at`, then the room.
 import { useCallback, useEffect, useState } from 'react';
 import { getMe, type MeResponse } from '../api';
 import { describeApiError } from '../errors';
 import type { AppConfig } from '../config';
 import { isValidInterviewId, isValidToken, takeToken } from '../link';
 import { ServerClock, formatDateTime, formatDuration, formatTime, localTimeZone } from '../time';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { Shell } from './Shell';
 import { Room } from '../room/Room';
 

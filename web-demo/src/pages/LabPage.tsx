@@ -1,3 +1,7 @@
+// /lab, the editor lab: two collaborative editors against the in-page authority (labChannel.ts)
+// with latency and offline switches, to try the editor without Janus. It puts its server and
+// channels on `window.lab` and lists its editors for the browser smoke test (e2e/lab.smoke.mjs);
+// it is a chunk of its own, loaded only on /lab.
 import { useMemo, useState } from 'react';
 import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { LabChannel, LabServer } from './labChannel';

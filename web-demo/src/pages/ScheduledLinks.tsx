@@ -4,7 +4,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { addParticipant, ApiError, issueNewToken, withKnownTokens, type CreatedInterview } from '../api';
 import { joinLink } from '../link';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { formatDateTime } from '../time';
 
 function CopyButton({ text, label }: { text: string; label: string }) {

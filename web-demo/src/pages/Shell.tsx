@@ -1,3 +1,4 @@
+// The page frame every page is drawn in (header and main area).
 import type { ReactNode } from 'react';
 
 export function Shell({ children, wide }: { children: ReactNode; wide?: boolean }) {

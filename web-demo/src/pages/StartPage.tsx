@@ -1,3 +1,5 @@
+// The start page: the scheduling form (only with `demoAdminKey` in config.json), then the join
+// links of the scheduled interview (ScheduledLinks.tsx).
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, createInterview, type CreatedInterview } from '../api';
 import type { AppConfig } from '../config';

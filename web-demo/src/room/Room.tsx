@@ -1,9 +1,12 @@
+// The room page: one RoomConnection per visit (created once media is settled), the connection
+// banner, mute and camera toggles, the video panel and the shared editor on the connection's
+// data channel.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MeResponse, Participant } from '../api';
 import type { AppConfig } from '../config';
 import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { seqAllocator, tabClientId } from '../link';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { formatDuration, type ServerClock } from '../time';
 import { RoomConnection, type RoomState } from './connection';
 import { useRoomMedia } from './useRoomMedia';
@@ -174,7 +177,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
       <div className="room-main">
         {conn ? (
           <CollaborativeEditor
-            channel={conn}
+            channel={conn.channel}
             clientId={clientId}
             nextSeq={nextSeq}
             selfId={me.participant.id}

@@ -1,6 +1,8 @@
+// The video panel: the self view and one tile per other participant (video, audio, mute and
+// camera state, slow-link notice), from useRoomMedia's tiles.
 import { useEffect, useRef, useState } from 'react';
 import type { Participant } from '../api';
-import { ROLE_LABEL } from '../protocol';
+import { ROLE_LABEL } from '../labels';
 import { slowLinkText } from './tiles';
 import type { RemoteTile, RoomMedia } from './useRoomMedia';
 

@@ -1,36 +1,20 @@
 // The media model of the room, as pure functions (unit-tested in test/tiles.test.ts): what the
-// offer asks for, how the plugin's `media` event is read, and which tiles the video panel shows.
+// offer asks for and which tiles the video panel shows (the `media` event is read in protocol/).
 // The plugin's design (docs/PROTOCOL.md, `connect`): one PeerConnection per participant that is
 // never renegotiated; the offer carries the microphone and camera plus fixed recvonly "receive
 // slots", and the `media` event says which participant each slot (mid) carries right now.
 import type { Participant, Role } from '../api';
 import type { JanusTrackSpec } from '../janus/types';
+import type { MediaView, Publisher, SlowLinkNotice } from '../protocol';
+
+// The `media` and `slow_link` events are read by the protocol module; re-exported for the media side.
+export { parseMediaEvent, parseSlowLink } from '../protocol';
+export type { MediaView, Publisher, SlotStream, SlowLinkNotice } from '../protocol';
 
 /** `joined` carries the room's limit; older plugins did not, and their default was 4. */
 export const DEFAULT_MAX_PARTICIPANTS = 4;
 /** The plugin accepts 2..16 participants; more slots than 15 could never be filled. */
 const MAX_SLOTS = 15;
-
-export interface Publisher {
-  participant: Participant;
-  /** publishes a microphone / camera at all (the plugin accepted that m-line) */
-  audio: boolean;
-  video: boolean;
-  audio_muted: boolean;
-  video_muted: boolean;
-}
-
-export interface SlotStream {
-  mid: string;
-  type: 'audio' | 'video';
-  participant_id: string;
-}
-
-/** The latest `media` event: the whole state, so it replaces the previous one. */
-export interface MediaView {
-  publishers: Publisher[];
-  streams: SlotStream[];
-}
 
 /** Receive slots per kind: everyone but oneself. */
 export function slotCount(maxParticipants: unknown): number {
@@ -67,41 +51,6 @@ export function offerTracks(opts: {
     for (let i = 1; i <= n; i++) tracks.push({ type, capture: false, recv: true, mid: `slot-${type}-${i}` });
   }
   return tracks;
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function readParticipant(v: unknown): Participant | null {
-  if (!isObj(v) || typeof v.id !== 'string' || !v.id) return null;
-  const role = v.role === 'applicant' || v.role === 'recruiter' || v.role === 'observer' ? v.role : 'applicant';
-  return { id: v.id, name: typeof v.name === 'string' && v.name ? v.name : 'Participant', role };
-}
-
-/** Reads a `media` event; malformed entries are dropped rather than breaking the whole panel. */
-export function parseMediaEvent(msg: Record<string, unknown>): MediaView {
-  const publishers: Publisher[] = [];
-  const seen = new Set<string>();
-  for (const p of Array.isArray(msg.publishers) ? msg.publishers : []) {
-    if (!isObj(p)) continue;
-    const participant = readParticipant(p.participant);
-    if (!participant || seen.has(participant.id)) continue;
-    seen.add(participant.id);
-    publishers.push({
-      participant,
-      audio: p.audio !== false,
-      video: p.video !== false,
-      audio_muted: p.audio_muted === true,
-      video_muted: p.video_muted === true,
-    });
-  }
-  const streams: SlotStream[] = [];
-  for (const s of Array.isArray(msg.streams) ? msg.streams : []) {
-    if (!isObj(s) || typeof s.participant_id !== 'string' || !s.participant_id) continue;
-    if (typeof s.mid !== 'string' && typeof s.mid !== 'number') continue;
-    if (s.type !== 'audio' && s.type !== 'video') continue;
-    streams.push({ mid: String(s.mid), type: s.type, participant_id: s.participant_id });
-  }
-  return { publishers, streams };
 }
 
 /** mid -> participant id, from the latest `media` event. */
@@ -175,20 +124,6 @@ export function buildTiles(others: Participant[], view: MediaView | null, selfId
  * last frame (and the previous owner's tile, if it stays, no longer plays that slot).
  */
 export const elementKey = (participantId: string, mid: string) => `${participantId}|${mid}`;
-
-export interface SlowLinkNotice {
-  direction: 'uplink' | 'downlink';
-  type: 'audio' | 'video';
-  bitrateCap?: number;
-}
-
-export function parseSlowLink(msg: Record<string, unknown>): SlowLinkNotice {
-  return {
-    direction: msg.direction === 'downlink' ? 'downlink' : 'uplink',
-    type: msg.type === 'audio' ? 'audio' : 'video',
-    bitrateCap: typeof msg.bitrate_cap === 'number' && msg.bitrate_cap > 0 ? msg.bitrate_cap : undefined,
-  };
-}
 
 /** One line for the video panel; says what the user can do about it. */
 export function slowLinkText(n: SlowLinkNotice): string {

@@ -4,7 +4,7 @@
 // tracks come back through janus.js's onremotetrack, their owners through the plugin's `media`
 // event (docs/PROTOCOL.md). The pure model is in tiles.ts.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { MediaBinding } from './connection';
+import type { MediaBinding } from './mediaBinding';
 import type { Participant, Role } from '../api';
 import { buildTiles, elementKey, mayPublish, offerTracks, type MediaView, type SlowLinkNotice, type TileModel } from './tiles';
 

@@ -1,0 +1,63 @@
+// What the room shows about its connection: the states RoomConnection moves through, what the
+// plugin said on `joined`, and the store that hands every change to the page.
+import { Emitter } from '../emitter';
+import type { Participant } from '../api';
+
+export type ConnState =
+  | 'starting'
+  | 'connecting'
+  | 'joining'
+  | 'negotiating'
+  | 'connected'
+  | 'reconnecting'
+  | 'waiting'
+  | 'replaced'
+  | 'removed'
+  | 'over'
+  | 'left'
+  | 'failed';
+
+/** States after which nothing reconnects by itself. */
+export const FINAL_STATES: readonly ConnState[] = ['over', 'replaced', 'removed', 'left', 'failed'];
+
+export interface JoinedInfo {
+  interview_id: string;
+  title: string;
+  start: string;
+  end: string;
+  opens_at: string;
+  closes_at?: string;
+  server_time?: string;
+  you: Participant;
+  /** the room's limit, observers included; sizes the receive slots (absent: 4) */
+  max_participants?: number;
+}
+
+export interface RoomState {
+  state: ConnState;
+  /** why we wait, retry or failed */
+  detail?: string;
+  errorCode?: string;
+  joined?: JoinedInfo;
+  participants: Participant[];
+  overReason?: string;
+  paused: boolean;
+  attempt: number;
+  /** media could not be negotiated: the room runs with the editor only */
+  mediaUnavailable?: string;
+}
+
+/** The current RoomState and its subscribers (each change is a new object). */
+export class RoomStateStore {
+  st: RoomState = { state: 'starting', participants: [], paused: false, attempt: 0 };
+  private readonly changes = new Emitter<RoomState>();
+
+  subscribe(cb: (s: RoomState) => void): () => void {
+    cb(this.st);
+    return this.changes.on(cb);
+  }
+  set(patch: Partial<RoomState>): void {
+    this.st = { ...this.st, ...patch };
+    this.changes.emit(this.st);
+  }
+}
