@@ -18,6 +18,8 @@ export interface Participant {
 export interface MeResponse {
   interview: InterviewInfo;
   participant: Participant;
+  /** TURN servers with this participant's credentials, while the interview is open (docs/REST.md). */
+  ice_servers?: unknown;
   server_time: string;
 }
 export interface CreatedInterview extends InterviewInfo {

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config';
 import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { seqAllocator, tabClientId } from '../link';
 import { ROLE_LABEL } from '../labels';
+import { iceServersFrom } from '../iceServers';
 import { formatDuration, type ServerClock } from '../time';
 import { RoomConnection, type RoomState } from './connection';
 import { useRoomMedia } from './useRoomMedia';
@@ -50,7 +51,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
     if (!media.settled) return;
     const c = new RoomConnection(me.interview.janus_url ?? config.janusUrl, me.interview.id, token, media.binding, {
       media: config.media !== false,
-      iceServers: config.iceServers,
+      iceServers: iceServersFrom(config.iceServers, me.ice_servers),
       serverNow: () => clock.now(),
       sending: () => mediaRef.current.sending(),
     });
