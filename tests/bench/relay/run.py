@@ -364,7 +364,8 @@ AGG_KEYS = ("janus_us_per_op", "redis_us_per_op", "client_us_per_op", "others_cp
             "redis_cmds_per_s", "typing_ratio", "msg_bytes_sent", "msg_bytes_recv",
             "plugin_edit_p50_ms", "plugin_edit_p99_ms", "plugin_commit_p50_ms",
             "plugin_commit_p99_ms", "server_cpu_pct", "server_rss_added_kib",
-            "server_redis_cpu_pct", "server_redis_us_per_op", "loadavg1")
+            "server_redis_cpu_pct", "server_redis_us_per_op", "loadavg1",
+            "event_loop_delay_p99_ms")
 
 
 def disturbed(r: dict) -> bool:
@@ -479,7 +480,8 @@ def peer_table(records: list[dict], limit_ms: float) -> str:
     lines = ["| rooms | edits/s per typist | system | windows (discarded) "
              "| remote p50 / p99 / max (ms) | ack p50 / p99 (ms) | server CPU | Redis CPU "
              "| server + Redis CPU | server + Redis CPU µs per edit | RSS added per room (MiB) "
-             "| load-generator CPU | typing rate kept | lost | other processes' CPU "
+             "| load-generator CPU, event-loop delay p99 (ms) | typing rate kept | lost "
+             "| other processes' CPU "
              "| load average (1 min, at the windows' end) |",
              "|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     keys = sorted({(r["rooms"], r["rate"]) for r in records}, key=lambda k: (k[1], k[0]))
@@ -489,8 +491,9 @@ def peer_table(records: list[dict], limit_ms: float) -> str:
             m = by.get((system, n, rate))
             if m is None:
                 continue
-            rss, us, kept, load = (m["server_rss_added_kib"], m["server_redis_us_per_op"],
-                                   m["typing_ratio"], m["loadavg1"])
+            rss, us, kept, load, loop = (m["server_rss_added_kib"], m["server_redis_us_per_op"],
+                                         m["typing_ratio"], m["loadavg1"],
+                                         m["event_loop_delay_p99_ms"])
             lines.append(
                 f"| {n} | {rate} | {NAMES[system]} | {m['runs']} ({m['discarded']}) | "
                 f"{fmt(m['remote']['p50'])} / {fmt(m['remote']['p99'])} / "
@@ -499,7 +502,7 @@ def peer_table(records: list[dict], limit_ms: float) -> str:
                 f"{pc(m['server_redis_cpu_pct'])} | "
                 f"{'-' if us is None else round(us)} | "
                 f"{'-' if rss is None else format(rss / 1024 / n, '.2f')} | "
-                f"{pc(m['client_cpu_pct'])} | "
+                f"{pc(m['client_cpu_pct'])}, {fmt(loop)} | "
                 f"{'-' if kept is None else format(100 * kept, '.0f') + '%'} | "
                 f"{m['lost_or_late']} | {pc(m['others_cpu_pct'])} | "
                 f"{'-' if load is None else format(load, '.2f')} |")
