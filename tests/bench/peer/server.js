@@ -9,11 +9,15 @@
 // Usage: node server.js CONFIG.json, CONFIG = {"port": P, "redis_port": R, "address": "127.0.0.1"}
 // Protocol with the orchestrator (run.py) on stdin/stdout, one JSON object a line:
 //   -> {"event":"ready","port":P}   listening (and connected to Redis)
-//   <- {"cmd":"stats"}              -> {"event":"stats","documents":D,"connections":C,"stores":S}
+//   <- {"cmd":"stats"}              -> {"event":"stats","documents":D,"connections":C,"stores":S,
+//                                      "loop":{p50,p99,max}}: stores so far, and the delay of
+//                                      the server's event loop (ms) since the previous stats
+//                                      (the server's own share of a latency: it is one thread)
 //   <- {"cmd":"quit"}               stores what is pending, closes, exits
 "use strict";
 
 const readline = require("readline");
+const { monitorEventLoopDelay } = require("perf_hooks");
 const Y = require("yjs");
 const { Server } = require("@hocuspocus/server");
 const { Redis } = require("@hocuspocus/extension-redis");
@@ -51,13 +55,18 @@ const server = new Server({
 async function main() {
   await redisExtension.pub.ping();
   await server.listen();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   emit({ event: "ready", port: server.address.port });
   const rl = readline.createInterface({ input: process.stdin });
   for await (const line of rl) {
     const cmd = JSON.parse(line);
     if (cmd.cmd === "stats") {
       emit({ event: "stats", documents: server.hocuspocus.getDocumentsCount(),
-             connections: server.hocuspocus.getConnectionsCount(), stores });
+             connections: server.hocuspocus.getConnectionsCount(), stores,
+             loop: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6,
+                     max: loop.max / 1e6 } });
+      loop.reset();
     } else if (cmd.cmd === "quit") break;
   }
   await server.destroy();

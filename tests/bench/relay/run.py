@@ -273,15 +273,25 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             for x in g:
                 x.expect("measure_start", args.warmup + 30)
             a = sampler.sample()
+            if system == "hocuspocus":  # the stores so far; resets its event-loop histogram
+                hp_server.send({"cmd": "stats"})
+                hp0 = hp_server.expect("stats", 10)
             for x in g:
                 x.expect("measure_end", args.measure + 30)
             b = sampler.sample()
+            if system == "hocuspocus":
+                hp_server.send({"cmd": "stats"})
+                hp1 = hp_server.expect("stats", 10)
             results = [x.expect("phase_result", 60) for x in g]
             rec = {"system": system, "rooms": n, "rate": rate, "repeat": rep,
                    "procs": procs, **sampler.window(a, b), **merge(results)}
             if system == "hocuspocus":
                 rec.update({"server_rss_empty_kib": mem["hocuspocus_empty"],
-                            "server_rss_added_kib": rss_added[system]})
+                            "server_rss_added_kib": rss_added[system],
+                            "server_stores": hp1["stores"] - hp0["stores"],
+                            "server_loop_p50_ms": hp1["loop"]["p50"],
+                            "server_loop_p99_ms": hp1["loop"]["p99"],
+                            "server_loop_max_ms": hp1["loop"]["max"]})
             else:
                 rec.update({"janus_rss_empty_kib": mem["empty"],
                             "janus_rss_added_kib": rss_added[system],
@@ -314,7 +324,10 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                   f"{rec['others_cpu_pct']:.0f}%" + (
                       f", inside the plugin p99 edit {fmt(rec['plugin_edit_p99_ms'])} ms, "
                       f"Redis commit {fmt(rec['plugin_commit_p99_ms'])} ms"
-                      if "plugin_edit_p99_ms" in rec else ""), flush=True)
+                      if "plugin_edit_p99_ms" in rec else "") + (
+                      f", server's event loop delay p99 {fmt(rec['server_loop_p99_ms'])} ms, "
+                      f"{rec['server_stores']} stores" if "server_stores" in rec else ""),
+                  flush=True)
             return rec
 
         order = [s for s in args.systems if s in gens]
@@ -365,7 +378,7 @@ AGG_KEYS = ("janus_us_per_op", "redis_us_per_op", "client_us_per_op", "others_cp
             "plugin_edit_p50_ms", "plugin_edit_p99_ms", "plugin_commit_p50_ms",
             "plugin_commit_p99_ms", "server_cpu_pct", "server_rss_added_kib",
             "server_redis_cpu_pct", "server_redis_us_per_op", "loadavg1",
-            "event_loop_delay_p99_ms")
+            "event_loop_delay_p99_ms", "server_loop_p99_ms", "server_stores")
 
 
 def disturbed(r: dict) -> bool:
@@ -480,12 +493,18 @@ def peer_table(records: list[dict], limit_ms: float) -> str:
     lines = ["| rooms | edits/s per typist | system | windows (discarded) "
              "| remote p50 / p99 / max (ms) | ack p50 / p99 (ms) | server CPU | Redis CPU "
              "| server + Redis CPU | server + Redis CPU µs per edit | RSS added per room (MiB) "
+             "| the server's own p99 (ms) "
              "| load-generator CPU, event-loop delay p99 (ms) | typing rate kept | lost "
              "| other processes' CPU "
              "| load average (1 min, at the windows' end) |",
-             "|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     keys = sorted({(r["rooms"], r["rate"]) for r in records}, key=lambda k: (k[1], k[0]))
     pc = lambda x: "-" if x is None else f"{x:.1f}%"  # noqa: E731
+    # ours: an edit's whole time inside the plugin, its Redis commit included (admin API);
+    # Hocuspocus: the delay of its server's event loop (one thread does all its work)
+    own = lambda m: (f"edit {fmt(m['plugin_edit_p99_ms'])}" if m["plugin_edit_p99_ms"]  # noqa: E731
+                     is not None else f"loop {fmt(m['server_loop_p99_ms'])}"
+                     if m["server_loop_p99_ms"] is not None else "-")
     for n, rate in keys:
         for system in systems:
             m = by.get((system, n, rate))
@@ -502,6 +521,7 @@ def peer_table(records: list[dict], limit_ms: float) -> str:
                 f"{pc(m['server_redis_cpu_pct'])} | "
                 f"{'-' if us is None else round(us)} | "
                 f"{'-' if rss is None else format(rss / 1024 / n, '.2f')} | "
+                f"{own(m)} | "
                 f"{pc(m['client_cpu_pct'])}, {fmt(loop)} | "
                 f"{'-' if kept is None else format(100 * kept, '.0f') + '%'} | "
                 f"{m['lost_or_late']} | {pc(m['others_cpu_pct'])} | "
