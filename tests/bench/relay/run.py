@@ -147,7 +147,11 @@ def start_hocuspocus(n: int, workdir: Path) -> LoadGen:
     server = LoadGen(f"hocuspocus-server-{n}", {"port": HOCUSPOCUS_PORT,
                                                 "redis_port": HOCUSPOCUS_REDIS_PORT},
                      workdir, PEER_DIR / "server.js")
-    server.expect("ready", 30)
+    try:
+        server.expect("ready", 30)
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
