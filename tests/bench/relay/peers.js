@@ -5,7 +5,9 @@
 //   env.RTCPeerConnection, env.WebSocket  the WebRTC and WebSocket implementations,
 //   env.emit(obj)                         one result/event line to the orchestrator,
 //   env.log(text)                         diagnostics,
-//   env.cpuUsage, env.loopMonitor         optional (Node: process CPU, event-loop delay).
+//   env.cpuUsage, env.loopMonitor         optional (Node: process CPU, event-loop delay),
+//   env.makePeer(cfg, room, k, idx, hooks) optional: the peers of another system (the peer
+//                                         benchmark's Hocuspocus typists), timed through `hooks`.
 //
 // Two peers per room type into either
 //   - janus.plugin.interview (our plugin: join with a token, `connect` with an offer carrying the
@@ -138,6 +140,15 @@ function noteError(m) {
   counters.errors++;
   if (counters.errorSamples.length < 5) counters.errorSamples.push(m);
 }
+
+// What a peer class of another system (env.makePeer, e.g. tests/bench/peer/loadgen.js) gets to
+// take part in the same measurement: the send and receive records keyed as it likes, errors,
+// and the counters of the measured window.
+const hooks = {
+  noteSend, noteReceive, noteError,
+  typed() { if (measuring) counters.edits++; },
+  received(bytes) { if (measuring) { counters.recvMsgs++; counters.recvBytes += bytes; } },
+};
 
 // ---------------------------------------------------------------- peers
 const rtcConfig = { iceServers: [] };
@@ -431,8 +442,9 @@ async function connectAll(cfg) {
   for (const room of cfg.rooms) {
     for (let k = 0; k < 2; k++) {
       const i = idx++;
-      peers.push(cfg.system === "interview" ? new InterviewPeer(room, room.tokens[k], i)
-                                            : new TextroomPeer(room, i, cfg.pad_bytes));
+      peers.push(env.makePeer ? env.makePeer(cfg, room, k, i, hooks)
+        : cfg.system === "interview" ? new InterviewPeer(room, room.tokens[k], i)
+          : new TextroomPeer(room, i, cfg.pad_bytes));
     }
   }
   if (cfg.system === "textroom") {
@@ -452,6 +464,7 @@ async function connectAll(cfg) {
     admin.close();
   }
   const t0 = performance.now();
+  const url = cfg.url || cfg.janus_ws; // cfg.url: a peer system's server (env.makePeer)
   // Connect with bounded concurrency (a real population does not join all at once either).
   let next = 0;
   const worker = async () => {
@@ -459,7 +472,7 @@ async function connectAll(cfg) {
       const p = peers[next++];
       let lastErr;
       for (let attempt = 0; attempt < 3; attempt++) {
-        try { await p.connect(cfg.janus_ws); lastErr = null; break; } catch (e) {
+        try { await p.connect(url); lastErr = null; break; } catch (e) {
           lastErr = e;
           log(`connect ${attempt + 1}/3 failed: ${e.message}`);
           try { await p.close(); } catch (_) { /* retrying */ }

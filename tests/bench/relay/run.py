@@ -21,6 +21,12 @@ our p99 over textroom's, and the largest N whose median p99 (ack and remote) sta
 limit at each rate. A rate leaves the steps once our p99 is over the limit or the load generator
 could not keep its typing rate (it is saturated).
 
+With `--systems interview,hocuspocus` (scripts/bench-peer.sh) the peer benchmark runs instead of
+textroom: a Hocuspocus server (tests/bench/peer/server.js, a fresh Node process per step, with its
+own Redis, AOF on as ours) and its load generator (tests/bench/peer/loadgen.js: Y.Text typists
+over HocuspocusProvider, the same cadence and measurement), the server's CPU and RSS and its
+Redis's CPU sampled as Janus's and ours are; a second table puts the systems side by side.
+
 Redis and the interview service stay up for the whole benchmark; every process is stopped at
 the end, also on failure (stack.Process.stop, and netns.sh kills what is left in the namespace).
 """
@@ -51,6 +57,10 @@ from benchjanus import (BaselineJanus, cpu_ticks, machine_ticks, proc_status,  #
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TEXTROOM_CONFIG = 'general: {\n\tjson = "compact"\n}\n'
 SCRIPTS = {"werift": "loadgen.js", "datachannel": "loadgen.js", "chromium": "loadgen-browser.js"}
+PEER_DIR = HERE.parent / "peer"  # the peer benchmark's Hocuspocus server and load generator
+HOCUSPOCUS_PORT, HOCUSPOCUS_REDIS_PORT = 1234, 6380
+SYSTEMS = ("interview", "textroom", "hocuspocus")
+ALIASES = {"ours": "interview"}
 
 
 def redis_info(redis: Redis) -> dict:
@@ -67,11 +77,16 @@ def redis_info(redis: Redis) -> dict:
 
 
 class Sampler:
+    """`janus_pid` is the active system's server: Janus, or the Hocuspocus server (its figures
+    go under server_* keys; janus_* too when it is Janus); `redis` that system's Redis."""
+
     def __init__(self, janus_pid: int, client_pids: list[int], redis: Redis,
-                 idle_pids: list[int] = ()):
+                 idle_pids: list[int] = (), is_janus: bool = True):
         self.janus_pid, self.client_pids, self.redis = janus_pid, client_pids, redis
-        self.idle_pids = list(idle_pids)  # the other, idle population's load generator
+        # the other, idle populations' load generators (and servers, Redis)
+        self.idle_pids = list(idle_pids)
         self.redis_pid = redis.process.proc.pid
+        self.is_janus = is_janus
 
     def sample(self) -> dict:
         return {"t": time.monotonic(), "janus": cpu_ticks(self.janus_pid),
@@ -98,7 +113,14 @@ class Sampler:
         mem = proc_status(self.janus_pid)
         # the two INFO calls of the sampler itself are not the plugin's
         total = b["redis_info"]["total"] - a["redis_info"]["total"] - 1
-        return {"wall_s": wall, "janus_cpu_pct": pct("janus"), "client_cpu_pct": 100.0 * client / CLK_TCK / wall,
+        server = {"server_cpu_pct": pct("janus"), "server_rss_kib": mem.get("VmRSS")}
+        if not self.is_janus:
+            return {"wall_s": wall, **server, "client_cpu_pct": 100.0 * client / CLK_TCK / wall,
+                    "redis_cpu_pct": pct("redis"), "server_hwm_kib": mem.get("VmHWM"),
+                    "redis_cmds_per_s": total / wall, "redis_cmds": cmds,
+                    "others_cpu_pct": max(0.0, others),
+                    "bench_cpu_pct": 100.0 * ours / CLK_TCK / wall, "loadavg_end": b["loadavg"]}
+        return {"wall_s": wall, **server, "janus_cpu_pct": pct("janus"), "client_cpu_pct": 100.0 * client / CLK_TCK / wall,
                 "redis_cpu_pct": pct("redis"), "janus_rss_kib": mem.get("VmRSS"),
                 "janus_hwm_kib": mem.get("VmHWM"), "janus_threads": mem.get("Threads"),
                 "redis_cmds_per_s": total / wall, "redis_cmds": cmds,
@@ -114,7 +136,23 @@ LOADGEN_CPUS = ""
 
 def spawn_loadgen(tag: str, config: dict, workdir: Path, client: str) -> LoadGen:
     pin = ["taskset", "-c", LOADGEN_CPUS] if LOADGEN_CPUS else []
-    return LoadGen(tag, {**config, "webrtc": client}, workdir, HERE / SCRIPTS[client], pin)
+    # Hocuspocus's typists are WebSocket clients (no WebRTC): --client does not apply to them
+    script = PEER_DIR / "loadgen.js" if config["system"] == "hocuspocus" else HERE / SCRIPTS[client]
+    return LoadGen(tag, {**config, "webrtc": client}, workdir, script, pin)
+
+
+def start_hocuspocus(n: int, workdir: Path) -> LoadGen:
+    """A fresh Hocuspocus server (tests/bench/peer/server.js) for one step, on the other half of
+    the CPUs with --pin like Janus; its stdin/stdout protocol is the load generators' (LoadGen)."""
+    server = LoadGen(f"hocuspocus-server-{n}", {"port": HOCUSPOCUS_PORT,
+                                                "redis_port": HOCUSPOCUS_REDIS_PORT},
+                     workdir, PEER_DIR / "server.js")
+    try:
+        server.expect("ready", 30)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def pct(xs: list[float], p: float) -> float | None:
@@ -158,7 +196,8 @@ def plugin_latencies(janus) -> dict:
 
 # ------------------------------------------------------------------------------ one step
 def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, redis: Redis,
-             service_key: str, records: list, raw_path: Path, header: dict) -> list[dict]:
+             service_key: str, records: list, raw_path: Path, header: dict,
+             hp_redis: Redis | None = None) -> list[dict]:
     """N rooms of each system in one fresh Janus: both populations connected at once, then
     short measured phases alternating ours / textroom (ABBA order per repeat, so drift and the
     neighbours' load hit both alike), only one population typing at a time."""
@@ -172,6 +211,7 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                                         "recheck_seconds": 0,
                                         "service_timeout_ms": 10000})
     gens: dict[str, list[LoadGen]] = {}
+    hp_server: LoadGen | None = None
     first = len(records)
     try:
         janus.start()
@@ -181,7 +221,9 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
 
         def spawn(system: str, rooms: list, pad: int) -> list[LoadGen]:
             out = [spawn_loadgen(f"{system}-{n}-{k}", {
-                "system": system, "janus_ws": janus.ws_url, "rooms": rooms[k::procs],
+                "system": system, "rooms": rooms[k::procs],
+                **({"url": f"ws://127.0.0.1:{HOCUSPOCUS_PORT}"} if system == "hocuspocus"
+                   else {"janus_ws": janus.ws_url}),
                 "first_index": 100000 * k + (0 if system == "interview" else 50000),
                 "pad_bytes": pad, "connect_concurrency": args.connect_concurrency},
                 workdir, args.client) for k in range(procs)]
@@ -190,24 +232,44 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                   f"{max(r['connect_s'] for r in ready):.1f} s", flush=True)
             return out
 
-        rooms = []
-        for _ in range(n):
-            iv = service.schedule(start_in_minutes=0, duration_minutes=120)
-            rooms.append({"id": iv["id"], "tokens": [iv["tokens"]["applicant"][0],
-                                                      iv["tokens"]["recruiter"][0]]})
-        gens["interview"] = spawn("interview", rooms, 0)
-        mem["interview"] = proc_status(jpid)["VmRSS"]
-        pad = args.pad_bytes or OUR_OP_BYTES
-        gens["textroom"] = spawn("textroom", [{"textroom": 1000 * n + i} for i in range(n)],
-                                 pad)
-        mem["textroom"] = proc_status(jpid)["VmRSS"]
-        # RSS each population added when it connected (KiB); Janus empty before
-        rss_added = {"interview": mem["interview"] - mem["empty"],
-                     "textroom": mem["textroom"] - mem["interview"]}
+        # RSS each population added when it connected (KiB): Janus's before and after, and
+        # the Hocuspocus server's (started empty for this step)
+        rss_added = {}
+        before = mem["empty"]
+        if "interview" in args.systems:
+            rooms = []
+            for _ in range(n):
+                iv = service.schedule(start_in_minutes=0, duration_minutes=120)
+                rooms.append({"id": iv["id"], "tokens": [iv["tokens"]["applicant"][0],
+                                                          iv["tokens"]["recruiter"][0]]})
+            gens["interview"] = spawn("interview", rooms, 0)
+            mem["interview"] = proc_status(jpid)["VmRSS"]
+            rss_added["interview"], before = mem["interview"] - before, mem["interview"]
+        if "textroom" in args.systems:
+            pad = args.pad_bytes or OUR_OP_BYTES
+            gens["textroom"] = spawn("textroom", [{"textroom": 1000 * n + i} for i in range(n)],
+                                     pad)
+            mem["textroom"] = proc_status(jpid)["VmRSS"]
+            rss_added["textroom"] = mem["textroom"] - before
+        if "hocuspocus" in args.systems:
+            hp_server = start_hocuspocus(n, workdir)
+            hpid = hp_server.proc.pid
+            mem["hocuspocus_empty"] = proc_status(hpid)["VmRSS"]
+            gens["hocuspocus"] = spawn("hocuspocus", [{"name": f"interview-{n}-{i}"}
+                                                      for i in range(n)], 0)
+            mem["hocuspocus"] = proc_status(hpid)["VmRSS"]
+            rss_added["hocuspocus"] = mem["hocuspocus"] - mem["hocuspocus_empty"]
+        servers = {s: (hpid, hp_redis) if s == "hocuspocus" else (jpid, redis) for s in gens}
+
         def phase(system: str, rate: int, rep: int, settle: bool = False) -> dict:
             g = gens[system]
+            spid, sredis = servers[system]
             idle = [x.proc.pid for k, v in gens.items() if k != system for x in v]
-            sampler = Sampler(jpid, [x.proc.pid for x in g], redis, idle)
+            # the idle system's server and Redis count as the benchmark's, not the neighbours'
+            for sp, r in {(sp, r.process.proc.pid) for sp, r in servers.values() if sp != spid}:
+                idle += [sp, r]
+            sampler = Sampler(spid, [x.proc.pid for x in g], sredis, idle,
+                              is_janus=system != "hocuspocus")
             cmd = {"cmd": "phase", "name": f"{system}-N{n}-r{rate}-{rep}", "rate": rate,
                    "warmup_s": args.warmup, "measure_s": args.measure}
             for x in g:
@@ -215,14 +277,30 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
             for x in g:
                 x.expect("measure_start", args.warmup + 30)
             a = sampler.sample()
+            if system == "hocuspocus":  # the stores so far; resets its event-loop histogram
+                hp_server.send({"cmd": "stats"})
+                hp0 = hp_server.expect("stats", 10)
             for x in g:
                 x.expect("measure_end", args.measure + 30)
             b = sampler.sample()
+            if system == "hocuspocus":
+                hp_server.send({"cmd": "stats"})
+                hp1 = hp_server.expect("stats", 10)
             results = [x.expect("phase_result", 60) for x in g]
             rec = {"system": system, "rooms": n, "rate": rate, "repeat": rep,
-                   "procs": procs, "janus_rss_empty_kib": mem["empty"],
-                   "janus_rss_added_kib": rss_added[system],
-                   **sampler.window(a, b), **merge(results)}
+                   "procs": procs, **sampler.window(a, b), **merge(results)}
+            if system == "hocuspocus":
+                rec.update({"server_rss_empty_kib": mem["hocuspocus_empty"],
+                            "server_rss_added_kib": rss_added[system],
+                            "server_stores": hp1["stores"] - hp0["stores"],
+                            "server_loop_p50_ms": hp1["loop"]["p50"],
+                            "server_loop_p99_ms": hp1["loop"]["p99"],
+                            "server_loop_max_ms": hp1["loop"]["max"]})
+            else:
+                rec.update({"janus_rss_empty_kib": mem["empty"],
+                            "janus_rss_added_kib": rss_added[system],
+                            "server_rss_empty_kib": mem["empty"],
+                            "server_rss_added_kib": rss_added[system]})
             if system == "interview":
                 rec.update(plugin_latencies(janus))
             # Starved from outside: the load generator could not keep its typing cadence
@@ -240,19 +318,23 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
                   f"{fmt(rec['ack']['p50'])}/{fmt(rec['ack']['p99'])}/"
                   f"{fmt(rec['ack']['max'])} ms, remote {fmt(rec['remote']['p50'])}/"
                   f"{fmt(rec['remote']['p99'])}/{fmt(rec['remote']['max'])} ms, "
-                  f"janus {rec['janus_cpu_pct']:.0f}% {rec['janus_rss_kib'] / 1024:.0f} "
-                  f"MiB, client {rec['client_cpu_pct']:.0f}%, redis "
+                  f"{'server' if system == 'hocuspocus' else 'janus'} "
+                  f"{rec['server_cpu_pct']:.0f}% {rec['server_rss_kib'] / 1024:.0f} "
+                  f"MiB, redis {rec['redis_cpu_pct']:.0f}%, client {rec['client_cpu_pct']:.0f}%, redis "
                   f"{rec['redis_cmds_per_s']:.0f} cmd/s, sent {rec['sent']} "
-                  f"({rec['msg_bytes_sent']:.0f} B), typed "
+                  f"({rec['msg_bytes_sent'] or 0:.0f} B), typed "
                   f"{100 * (rec['typing_ratio'] or 0):.0f}% of due, lost "
                   f"{rec['lost_or_late']}, errors {rec['errors']}, others' CPU "
                   f"{rec['others_cpu_pct']:.0f}%" + (
                       f", inside the plugin p99 edit {fmt(rec['plugin_edit_p99_ms'])} ms, "
                       f"Redis commit {fmt(rec['plugin_commit_p99_ms'])} ms"
-                      if "plugin_edit_p99_ms" in rec else ""), flush=True)
+                      if "plugin_edit_p99_ms" in rec else "") + (
+                      f", server's event loop delay p99 {fmt(rec['server_loop_p99_ms'])} ms, "
+                      f"{rec['server_stores']} stores" if "server_stores" in rec else ""),
+                  flush=True)
             return rec
 
-        order = ["interview", "textroom"]
+        order = [s for s in args.systems if s in gens]
         # Right after both populations connected, the first window a population types in is an
         # outlier (the load generator's warm-up; see the README): before this settle round our
         # first window at 50 rooms had a p99 1.6-15x the median of our later ones. Each
@@ -277,6 +359,8 @@ def run_step(n: int, rates: list[int], args, workdir: Path, service: Service, re
         for g in gens.values():
             for x in g:
                 x.stop()
+        if hp_server is not None:
+            hp_server.stop()
         rc = janus.stop()
         if rc not in (0, None):
             print(f"  (Janus exited with {rc}; log: {janus.log_path})", flush=True)
@@ -296,7 +380,9 @@ def fmt(x) -> str:
 AGG_KEYS = ("janus_us_per_op", "redis_us_per_op", "client_us_per_op", "others_cpu_pct", "janus_cpu_pct", "janus_rss_kib", "janus_rss_added_kib", "janus_rss_empty_kib", "client_cpu_pct", "redis_cpu_pct",
             "redis_cmds_per_s", "typing_ratio", "msg_bytes_sent", "msg_bytes_recv",
             "plugin_edit_p50_ms", "plugin_edit_p99_ms", "plugin_commit_p50_ms",
-            "plugin_commit_p99_ms")
+            "plugin_commit_p99_ms", "server_cpu_pct", "server_rss_added_kib",
+            "server_redis_cpu_pct", "server_redis_us_per_op", "loadavg1",
+            "event_loop_delay_p99_ms", "server_loop_p99_ms", "server_stores")
 
 
 def disturbed(r: dict) -> bool:
@@ -315,9 +401,14 @@ def aggregate(records: list[dict]) -> dict:
         for r in rs_:
             r["disturbed"] = disturbed(r)  # the current rule, also for older raw files
             ops = r["sent"] / r["wall_s"] if r.get("sent") else None
-            for k in ("janus", "redis", "client"):
+            r.setdefault("server_cpu_pct", r.get("janus_cpu_pct"))  # raw files before the peer bench
+            r.setdefault("server_rss_added_kib", r.get("janus_rss_added_kib"))
+            r["server_redis_cpu_pct"] = r["server_cpu_pct"] + r["redis_cpu_pct"]
+            r["loadavg1"] = float(r["loadavg_end"][0]) if r.get("loadavg_end") else None
+            for k in ("janus", "redis", "client", "server_redis"):
                 # CPU time per message sent (one edit in, two out), in microseconds
-                r[f"{k}_us_per_op"] = (r[f"{k}_cpu_pct"] / 100 * 1e6 / ops) if ops else None
+                r[f"{k}_us_per_op"] = (r[f"{k}_cpu_pct"] / 100 * 1e6 / ops) \
+                    if ops and r.get(f"{k}_cpu_pct") is not None else None
     for key, all_rs in groups.items():
         # windows disturbed from outside are left out, unless every one was
         rs = [r for r in all_rs if not r.get("disturbed")] or all_rs
@@ -394,6 +485,69 @@ def table(records: list[dict], limit_ms: float) -> str:
     return "\n".join(lines)
 
 
+NAMES = {"interview": "ours", "textroom": "textroom", "hocuspocus": "Hocuspocus"}
+
+
+def peer_table(records: list[dict], limit_ms: float) -> str:
+    """The systems side by side (the peer benchmark): one row per (rooms, rate, system), medians
+    over its windows as in table(); ack for Hocuspocus is its server's SyncStatus reply (applied
+    in memory), for ours the op back after the Redis commit."""
+    by = aggregate(records)
+    systems = [s for s in SYSTEMS if any(r["system"] == s for r in records)]
+    lines = ["| rooms | edits/s per typist | system | windows (discarded) "
+             "| remote p50 / p99 / max (ms) | ack p50 / p99 (ms) | server CPU | Redis CPU "
+             "| server + Redis CPU | server + Redis CPU µs per edit | RSS added per room (MiB) "
+             "| the server's own p99 (ms) "
+             "| load-generator CPU, event-loop delay p99 (ms) | typing rate kept | lost "
+             "| other processes' CPU "
+             "| load average (1 min, at the windows' end) |",
+             "|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    keys = sorted({(r["rooms"], r["rate"]) for r in records}, key=lambda k: (k[1], k[0]))
+    pc = lambda x: "-" if x is None else f"{x:.1f}%"  # noqa: E731
+    # ours: an edit's whole time inside the plugin, its Redis commit included (admin API);
+    # Hocuspocus: the delay of its server's event loop (one thread does all its work)
+    own = lambda m: (f"edit {fmt(m['plugin_edit_p99_ms'])}" if m["plugin_edit_p99_ms"]  # noqa: E731
+                     is not None else f"loop {fmt(m['server_loop_p99_ms'])}"
+                     if m["server_loop_p99_ms"] is not None else "-")
+    for n, rate in keys:
+        for system in systems:
+            m = by.get((system, n, rate))
+            if m is None:
+                continue
+            rss, us, kept, load, loop = (m["server_rss_added_kib"], m["server_redis_us_per_op"],
+                                         m["typing_ratio"], m["loadavg1"],
+                                         m["event_loop_delay_p99_ms"])
+            lines.append(
+                f"| {n} | {rate} | {NAMES[system]} | {m['runs']} ({m['discarded']}) | "
+                f"{fmt(m['remote']['p50'])} / {fmt(m['remote']['p99'])} / "
+                f"{fmt(m['remote']['max'])} | {fmt(m['ack']['p50'])} / {fmt(m['ack']['p99'])} | "
+                f"{pc(m['server_cpu_pct'])} | {pc(m['redis_cpu_pct'])} | "
+                f"{pc(m['server_redis_cpu_pct'])} | "
+                f"{'-' if us is None else round(us)} | "
+                f"{'-' if rss is None else format(rss / 1024 / n, '.2f')} | "
+                f"{own(m)} | "
+                f"{pc(m['client_cpu_pct'])}, {fmt(loop)} | "
+                f"{'-' if kept is None else format(100 * kept, '.0f') + '%'} | "
+                f"{m['lost_or_late']} | {pc(m['others_cpu_pct'])} | "
+                f"{'-' if load is None else format(load, '.2f')} |")
+    lines.append("")
+    for rate in sorted({r["rate"] for r in records}):
+        for system in systems:
+            ns = sorted(n for (s_, n, r_) in by if s_ == system and r_ == rate)
+            good = lambda n: (by[(system, n, rate)]["remote"]["p99"] is not None  # noqa: E731
+                              and by[(system, n, rate)]["remote"]["p99"] <= limit_ms
+                              and by[(system, n, rate)]["lost_or_late"] == 0)
+            first_bad = next((n for n in ns if not good(n)), None)
+            under = max([n for n in ns if good(n) and (first_bad is None or n < first_bad)],
+                        default=None)
+            lines.append(f"- {rate} edits/s per typist, {NAMES[system]}: most rooms measured "
+                         f"with the median remote p99 <= {limit_ms:g} ms: "
+                         f"{under if under is not None else 'none'}"
+                         + (f"; first N over: {first_bad}" if first_bad else
+                            "; no step went over (the largest N measured is a lower bound)"))
+    return "\n".join(lines)
+
+
 def worst_p99(r: dict):
     a, b = r["ack"]["p99"], r["remote"]["p99"]
     return None if a is None or b is None else max(a, b)
@@ -410,6 +564,10 @@ def main() -> int:
     ap.add_argument("--client", choices=sorted(SCRIPTS), default="datachannel",
                     help="the peers: libdatachannel (Node, node-datachannel), werift (Node, "
                          "pure TypeScript) or Chromium's native WebRTC (one page)")
+    ap.add_argument("--systems", default="interview,textroom",
+                    help="the systems measured, in this order (ABBA over the repeats): "
+                         "interview (alias ours), textroom, hocuspocus (the peer benchmark, "
+                         "scripts/bench-peer.sh: --systems ours,hocuspocus)")
     ap.add_argument("--procs", type=int, default=2,
                     help="load-generator processes per system (one Node process saturates "
                          "near 50 rooms)")
@@ -444,9 +602,15 @@ def main() -> int:
         LOADGEN_CPUS = ",".join(map(str, cpus[half:]))
         # Janus, Redis and the service are started from here: they inherit the other half.
         os.sched_setaffinity(0, cpus[:half])
+    args.systems = [ALIASES.get(x, x) for x in args.systems.split(",") if x]
+    if not args.systems or any(x not in SYSTEMS for x in args.systems) or \
+            len(set(args.systems)) != len(args.systems):
+        print(f"bench-relay: --systems takes some of {', '.join(SYSTEMS)} (or ours)",
+              file=sys.stderr)
+        return 2
     if args.report:
         recs = [json.loads(line) for path in args.report for line in open(path) if line.strip()]
-        print(table(recs, args.limit_ms))
+        print(report(recs, args.limit_ms))
         return 0
     args.rooms = [int(x) for x in args.rooms.split(",")]
     args.rates = [int(x) for x in args.rates.split(",")]
@@ -455,17 +619,23 @@ def main() -> int:
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    raw_path = out_dir / f"relay-{stamp}.jsonl"
+    peer = "hocuspocus" in args.systems
+    raw_path = out_dir / f"{'peer' if peer else 'relay'}-{stamp}.jsonl"
     header = run_header(args)
     print(f"relay benchmark: {header}", flush=True)
     records: list[dict] = []
     import secrets
     service_key = secrets.token_urlsafe(32)
-    redis = service = None
+    redis = service = hp_redis = None
     with tempfile.TemporaryDirectory(prefix="bench-relay-") as tmp:
         workdir = Path(tmp)
         try:
             redis = Redis(workdir).start()
+            if peer:
+                # Hocuspocus's own Redis, configured as ours (AOF on, appendfsync everysec), so
+                # that each system's Redis CPU is its own
+                hp_redis = Redis(workdir, port=HOCUSPOCUS_REDIS_PORT,
+                                 name="redis-hocuspocus").start()
             service = Service(workdir, service_key).start()
             rates = list(args.rates)  # a rate leaves the steps once it is over the limit
             for n in args.rooms:
@@ -473,31 +643,82 @@ def main() -> int:
                     print(f"time budget reached: skipping N={n} and beyond", flush=True)
                     break
                 print(f"== {n} rooms of each system ({4 * n} peers), rates {rates}", flush=True)
+                # The systems judged for the next step: ours, and the peer when it runs
+                # (textroom is the baseline). A rate leaves the steps once every judged system
+                # is over the limit or its load generator saturated.
+                judged = [s for s in args.systems if s != "textroom"]
                 at_n = [r for r in run_step(n, rates, args, workdir, service, redis,
-                                            service_key, records, raw_path, header)
-                        if r["system"] == "interview"]
+                                            service_key, records, raw_path, header, hp_redis)
+                        if r["system"] in judged]
                 agg = aggregate(at_n)
-                for (_, _, rate), m in sorted(agg.items()):
-                    behind = med([r["typing_ratio"] for r in at_n if r["rate"] == rate])
-                    if worst_p99(m) is None or worst_p99(m) > args.limit_ms:
-                        print(f"{rate} ops/s: our median p99 is over {args.limit_ms:g} ms at "
-                              f"N={n}: no larger N at this rate", flush=True)
-                        rates.remove(rate)
-                    elif behind is not None and behind < 0.9:
-                        print(f"{rate} ops/s: the load generator fell behind its typing rate "
-                              f"at N={n} (median {100 * behind:.0f}% of the keystrokes due were "
-                              f"typed: saturated): no larger N at this rate", flush=True)
+                for rate in list(rates):
+                    out = []
+                    for system in judged:
+                        m = agg.get((system, n, rate))
+                        if m is None:
+                            continue
+                        behind = med([r["typing_ratio"] for r in at_n
+                                      if r["rate"] == rate and r["system"] == system])
+                        # ours: ack and remote; the peer: remote (its ack is not after storage)
+                        p99 = worst_p99(m) if system == "interview" else m["remote"]["p99"]
+                        if p99 is None or p99 > args.limit_ms:
+                            print(f"{rate} ops/s: {NAMES[system]}'s median p99 is over "
+                                  f"{args.limit_ms:g} ms at N={n}", flush=True)
+                            out.append(system)
+                        elif behind is not None and behind < 0.9:
+                            print(f"{rate} ops/s: {NAMES[system]}'s load generator fell behind "
+                                  f"its typing rate at N={n} (median {100 * behind:.0f}% of the "
+                                  f"keystrokes due were typed: saturated)", flush=True)
+                            out.append(system)
+                    if out and len(out) == len(judged):
+                        print(f"{rate} ops/s: no larger N at this rate", flush=True)
                         rates.remove(rate)
                 if not rates:
                     break
         finally:
             if service:
                 service.stop()
+            if hp_redis:
+                hp_redis.stop()
             if redis:
                 redis.stop()
-    print_run_footer(header, started, raw_path, REPO, args.command)
-    print(table(records, args.limit_ms))
+    print_run_footer(header, started, raw_path, REPO, args.command, versions(peer))
+    print(report(records, args.limit_ms))
     return 0 if records else 1
+
+
+def versions(peer: bool) -> dict:
+    """The commit measured and, in the peer benchmark, the npm packages of the peer."""
+    import subprocess
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--",
+                            "plugin", "service", "contract"],
+                           capture_output=True, text=True).stdout.strip()
+    out = {"Commit": commit + (" (plugin/service/contract modified)" if dirty else "")}
+    if peer:
+        pkgs = []
+        for name in ("@hocuspocus/server", "@hocuspocus/extension-redis",
+                     "@hocuspocus/provider", "yjs", "ws"):
+            try:
+                v = json.loads((PEER_DIR / "node_modules" / name / "package.json").read_text())
+                pkgs.append(f"{name} {v['version']}")
+            except OSError:
+                pkgs.append(f"{name} (not installed)")
+        out["Peer"] = ", ".join(pkgs)
+    return out
+
+
+def report(records: list[dict], limit_ms: float) -> str:
+    """The table of ours against textroom when textroom ran, the side-by-side table of the
+    systems when Hocuspocus did (or both)."""
+    systems = {r["system"] for r in records}
+    parts = []
+    if "textroom" in systems or "hocuspocus" not in systems:
+        parts.append(table(records, limit_ms))
+    if "hocuspocus" in systems:
+        parts.append(peer_table(records, limit_ms))
+    return "\n\n".join(parts)
 
 
 if __name__ == "__main__":
