@@ -3,8 +3,8 @@
 // (docErrors.ts), the outbox and the presence throttle, and EditorSession itself over a fake
 // DocChannel with no editor attached.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Emitter } from '../src/emitter';
-import { parseServerMessage, type ClientMessage, type DocChannel, type InvalidMessage, type ServerMessage } from '../src/protocol';
+import { ChannelEvents } from '../src/channelEvents';
+import { parseServerMessage, type ClientMessage, type DocChannel, type ServerMessage } from '../src/protocol';
 import { DocumentLink } from '../src/editor/documentLink';
 import { SharedDocument } from '../src/editor/sharedDocument';
 import { reactToDocError } from '../src/editor/docErrors';
@@ -12,31 +12,15 @@ import { EditOutbox } from '../src/editor/editOutbox';
 import { PresenceThrottle } from '../src/editor/presenceThrottle';
 import { EditorSession, type EditorStatus } from '../src/editor/session';
 
-class FakeChannel implements DocChannel {
+class FakeChannel extends ChannelEvents implements DocChannel {
   open = false;
   readonly sent: ClientMessage[] = [];
-  private readonly msgs = new Emitter<ServerMessage>();
-  private readonly invalids = new Emitter<InvalidMessage>();
-  private readonly opens = new Emitter<void>();
-  private readonly closes = new Emitter<void>();
   send(m: ClientMessage) {
     if (this.open) this.sent.push(m);
     return this.open;
   }
   isOpen() {
     return this.open;
-  }
-  onMessage(cb: (m: ServerMessage) => void) {
-    return this.msgs.on(cb);
-  }
-  onInvalid(cb: (m: InvalidMessage) => void) {
-    return this.invalids.on(cb);
-  }
-  onOpen(cb: () => void) {
-    return this.opens.on(cb);
-  }
-  onClose(cb: () => void) {
-    return this.closes.on(cb);
   }
   setOpen(on: boolean) {
     this.open = on;
@@ -45,7 +29,7 @@ class FakeChannel implements DocChannel {
   /** as the room's data channel does: through JSON and the parser */
   deliver(m: unknown) {
     const a = parseServerMessage(JSON.stringify(m));
-    if (a.kind === 'message') this.msgs.emit(a.message);
+    if (a.kind === 'message') this.messages.emit(a.message);
     else if (a.kind === 'invalid') this.invalids.emit(a.invalid);
   }
 }

@@ -14,9 +14,8 @@
 "use strict";
 
 const WebSocket = require("ws");
-const readline = require("readline");
 const { monitorEventLoopDelay } = require("perf_hooks");
-const { makeLoadGen } = require("./peers.js");
+const { makeLoadGen, runLoadGenProcess } = require("./peers.js");
 
 const cfg = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 // werift: WebRTC in TypeScript; datachannel: libdatachannel (C++) through node-datachannel's
@@ -41,22 +40,4 @@ const lg = makeLoadGen({
   },
 });
 
-async function main() {
-  const peers = await lg.connectAll(cfg);
-  const rl = readline.createInterface({ input: process.stdin });
-  for await (const line of rl) {
-    const cmd = JSON.parse(line);
-    if (cmd.cmd === "phase") await lg.runPhase(peers, cmd);
-    else if (cmd.cmd === "quit") break;
-  }
-  await lg.closeAll(peers);
-  process.stdout.write(JSON.stringify({ event: "bye" }) + "\n");
-  process.exit(0);
-}
-
-process.on("unhandledRejection", (e) => log(`unhandled: ${e && e.stack || e}`));
-main().catch((e) => {
-  log(`fatal: ${e && e.stack || e}`);
-  process.stdout.write(JSON.stringify({ event: "fatal", error: String(e && e.message || e) }) + "\n");
-  process.exit(1);
-});
+runLoadGenProcess(lg, cfg, log);

@@ -494,4 +494,29 @@ async function closeAll(peers) {
 return { connectAll, runPhase, closeAll };
 }
 
-if (typeof module !== "undefined") module.exports = { makeLoadGen, ...relayOT };
+// The load generator process's life (loadgen.js here and tests/bench/peer/loadgen.js): connect
+// every peer, run the phases the orchestrator sends as JSON lines on stdin until "quit", close,
+// and say "bye" (or "fatal") on stdout. Node only.
+function runLoadGenProcess(lg, cfg, log) {
+  const readline = require("readline");
+  async function main() {
+    const peers = await lg.connectAll(cfg);
+    const rl = readline.createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      const cmd = JSON.parse(line);
+      if (cmd.cmd === "phase") await lg.runPhase(peers, cmd);
+      else if (cmd.cmd === "quit") break;
+    }
+    await lg.closeAll(peers);
+    process.stdout.write(JSON.stringify({ event: "bye" }) + "\n");
+    process.exit(0);
+  }
+  process.on("unhandledRejection", (e) => log(`unhandled: ${e && e.stack || e}`));
+  main().catch((e) => {
+    log(`fatal: ${e && e.stack || e}`);
+    process.stdout.write(JSON.stringify({ event: "fatal", error: String(e && e.message || e) }) + "\n");
+    process.exit(1);
+  });
+}
+
+if (typeof module !== "undefined") module.exports = { makeLoadGen, runLoadGenProcess, ...relayOT };

@@ -1,11 +1,11 @@
 // The editor lab: an in-page stand-in for the plugin's data channel, so the editor can be tried
 // (and tested in a headless browser) without Janus. Rules as in docs/PROTOCOL.md. What it
 // delivers goes through JSON and the protocol's parser, as on the real data channel.
+import { ChannelEvents } from '../channelEvents';
 import { LocalAuthority } from '../ot/localAuthority';
 import { parseOp } from '../ot/operation';
 import { sha256Hex } from '../ot/checksum';
-import { Emitter } from '../emitter';
-import { parseServerMessage, type ClientMessage, type DocChannel, type InvalidMessage, type ServerMessage } from '../protocol';
+import { parseServerMessage, type ClientMessage, type DocChannel, type ServerMessage } from '../protocol';
 import type { Participant } from '../api';
 
 export class LabServer {
@@ -67,18 +67,15 @@ export class LabServer {
   }
 }
 
-export class LabChannel implements DocChannel {
+export class LabChannel extends ChannelEvents implements DocChannel {
   online = true;
-  private readonly msgs = new Emitter<ServerMessage>();
-  private readonly invalids = new Emitter<InvalidMessage>();
-  private readonly opens = new Emitter<void>();
-  private readonly closes = new Emitter<void>();
   readonly sent: ClientMessage[] = [];
   constructor(
     private readonly server: LabServer,
     readonly me: Participant,
     readonly colour: string,
   ) {
+    super();
     server.clients.add(this);
   }
   send(m: ClientMessage): boolean {
@@ -93,20 +90,8 @@ export class LabChannel implements DocChannel {
   receive(m: ServerMessage) {
     if (!this.online) return;
     const a = parseServerMessage(JSON.stringify(m));
-    if (a.kind === 'message') this.msgs.emit(a.message);
+    if (a.kind === 'message') this.messages.emit(a.message);
     else if (a.kind === 'invalid') this.invalids.emit(a.invalid);
-  }
-  onMessage(cb: (m: ServerMessage) => void) {
-    return this.msgs.on(cb);
-  }
-  onInvalid(cb: (m: InvalidMessage) => void) {
-    return this.invalids.on(cb);
-  }
-  onOpen(cb: () => void) {
-    return this.opens.on(cb);
-  }
-  onClose(cb: () => void) {
-    return this.closes.on(cb);
   }
   setOnline(on: boolean) {
     if (on === this.online) return;

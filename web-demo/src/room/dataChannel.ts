@@ -2,24 +2,18 @@
 // ClientMessage as JSON while the channel is open, parses what arrives into typed messages
 // (protocol's parseServerMessage) and tells when the channel opens and closes. RoomConnection
 // feeds it janus.js's callbacks for the current PeerConnection.
-import { Emitter } from '../emitter';
+import { ChannelEvents } from '../channelEvents';
 import type { JanusPluginHandle } from '../janus/types';
 import {
   DATA_CHANNEL_LABEL,
   parseServerMessage,
   type ClientMessage,
   type DocChannel,
-  type InvalidMessage,
-  type ServerMessage,
 } from '../protocol';
 
-export class DataChannelAdapter implements DocChannel {
+export class DataChannelAdapter extends ChannelEvents implements DocChannel {
   /** the handle whose data channel is open; null while closed */
   private handle: JanusPluginHandle | null = null;
-  private readonly messages = new Emitter<ServerMessage>();
-  private readonly invalids = new Emitter<InvalidMessage>();
-  private readonly opens = new Emitter<void>();
-  private readonly closes = new Emitter<void>();
 
   send(msg: ClientMessage): boolean {
     if (!this.handle) return false;
@@ -28,18 +22,6 @@ export class DataChannelAdapter implements DocChannel {
   }
   isOpen(): boolean {
     return this.handle !== null;
-  }
-  onMessage(cb: (m: ServerMessage) => void) {
-    return this.messages.on(cb);
-  }
-  onInvalid(cb: (m: InvalidMessage) => void) {
-    return this.invalids.on(cb);
-  }
-  onOpen(cb: () => void) {
-    return this.opens.on(cb);
-  }
-  onClose(cb: () => void) {
-    return this.closes.on(cb);
   }
 
   /** The data channel of `handle` opened. */
