@@ -14,16 +14,19 @@ and removes what it made, whatever happened."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import shutil
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import aioice.ice
 import pytest
 
-from compose import COMPOSE_LOGS, PROJECT, SERVICES, Compose, ContainerRedis, PodmanService, \
-    make_secrets, require_tools, secret
+from compose import COMPOSE_LOGS, PROJECT, REPO, SECRETS, SERVICES, WORK, Compose, \
+    ContainerRedis, PodmanService, make_secrets, require_tools, secret
 from ot_client import units
 from peers import Peer, joined_peers
 from stack import _http
@@ -45,9 +48,11 @@ SEED = random.randrange(1 << 30)
 # path around the published ports. (Not 127.0.0.2: podman's port forwarding masquerades
 # forwarded loopback traffic only from 127.0.0.1, so a container could not answer another.)
 PEER_ADDRESS = "127.0.0.1"
+SUBNET = "172.28.57.0/24"
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [PEER_ADDRESS] if use_ipv4 else []
 WEB = "http://127.0.0.1:8080"
 JANUS_WS = "ws://127.0.0.1:8188"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ISSUED_TOKENS: list[str] = []
 TIMINGS: dict[str, float] = {}
 STATE: dict = {}
@@ -62,8 +67,17 @@ def stack():
     require_tools()
     make_secrets()  # test_build.py made them; kept if so
     podman = PodmanService("stack").start()
-    # Only settings a user would set in .env: the public address browsers reach Janus at.
-    compose = Compose(podman, env={"JANUS_PUBLIC_IP": PEER_ADDRESS})
+    # A browser on another machine cannot be reached from inside the containers: only answers
+    # to what it sent pass. Here the namespace's side of the project's bridge would let Janus
+    # reach a browser's bridge candidate directly (Chromium offers it), and ICE would take that
+    # path around the published ports. So new UDP from the containers to this namespace is
+    # dropped, but for DNS (aardvark-dns answers the containers on the bridge). The rule lives
+    # in the test's namespace and goes with it.
+    subprocess.run(["iptables", "-I", "INPUT", "-s", SUBNET, "-p", "udp", "!", "--dport", "53",
+                    "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP"], check=True)
+    # Only settings a user would set in .env: the public address browsers reach Janus at (and
+    # the network's default subnet, stated so that the rule above matches it).
+    compose = Compose(podman, env={"JANUS_PUBLIC_IP": PEER_ADDRESS, "INTERVIEW_SUBNET": SUBNET})
     try:
         yield compose
     finally:
@@ -169,6 +183,31 @@ def media_address(peer) -> tuple[str, bool]:
     pair = next(iter(ice._connection._nominated.values()))
     host, port = pair.remote_candidate.host, pair.remote_candidate.port
     return host, 20000 <= port <= 20099
+
+
+def test_chromium_loads_the_page_from_the_web_container_and_joins(stack):
+    """tests/compose/browser.test.mjs: two Chromiums (Debian's, driven by playwright-core as in
+    tests/e2e) join and edit together through the published ports."""
+    node = shutil.which("node") or "/usr/bin/node"
+    for path, what in ((CHROMIUM, "Chromium (Debian package chromium)"),
+                       (REPO / "web-demo" / "node_modules" / "playwright-core" / "package.json",
+                        "playwright-core (scripts/setup.sh: npm ci in web-demo)")):
+        assert Path(path).exists(), f"{what} not found at {path}"
+    tokens = WORK / "browser-tokens.txt"
+    screenshots = COMPOSE_LOGS.parent / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "E2E_BASE_URL": WEB, "E2E_ADMIN_KEY_FILE": str(SECRETS / "admin_key"),
+           # lib.mjs wants it; its Redis helpers, which would use it, are not called here
+           "E2E_REDIS_PORT": "6379",
+           "E2E_SCREENSHOTS": str(screenshots), "CHROMIUM": CHROMIUM,
+           "COMPOSE_TOKENS_FILE": str(tokens)}
+    result = subprocess.run([node, "--test", "--test-timeout=120000", "--test-reporter=spec",
+                             str(REPO / "tests" / "compose" / "browser.test.mjs")],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    if tokens.exists():
+        ISSUED_TOKENS.extend(t for t in tokens.read_text().split() if t)
+    assert result.returncode == 0, f"{result.stdout[-8000:]}\n{result.stderr[-3000:]}"
+    assert ISSUED_TOKENS, "the browser test scheduled nothing?"
 
 
 def janus_outage_while_typing(stack, outage: str):
