@@ -2,7 +2,7 @@
 inside a network namespace of its own (scripts/compose-test.sh runs this file under
 scripts/netns.sh, after test_build.py built the images).
 
-Browsers and peers reach it only as a user's would: the web container's published port (the
+Two aiortc peers and two Chromiums (browser.test.mjs) reach it only as a user's would: the web container's published port (the
 page, /config.json and the proxied /v1/ API) and Janus's published WebSocket and media ports.
 Janus advertises 127.0.0.1 (JANUS_PUBLIC_IP), the peers' only address, so media goes through
 the published UDP range (checked: the pair ICE nominated). Redis is read (never written) over its container address, to check
