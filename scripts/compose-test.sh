@@ -29,6 +29,7 @@ export COMPOSE_TEST_PROJECT=interview-compose-test
 # Entered with nsenter --net only: `ip netns exec` also remounts /sys, which hides the cgroup
 # mounts podman's runtime needs.
 ns="iv-compose-$$"
+export COMPOSE_TEST_NETNS=$ns
 in_ns() { nsenter --net="/run/netns/$ns" -- "$@"; }
 cleanup() {
     # Whatever the tests left after a failure: the project's containers, volumes and network

@@ -1,12 +1,13 @@
 """The compose layer, part two: the stack of docker-compose.yml, up and used as people would,
-inside a network namespace of its own (scripts/compose-test.sh runs this file under
-scripts/netns.sh, after test_build.py built the images).
+inside a network namespace of its own (scripts/compose-test.sh makes it and runs this file
+there, after test_build.py built the images).
 
-Two aiortc peers and two Chromiums (browser.test.mjs) reach it only as a user's would: the web container's published port (the
-page, /config.json and the proxied /v1/ API) and Janus's published WebSocket and media ports.
-Janus advertises 127.0.0.1 (JANUS_PUBLIC_IP), the peers' only address, so media goes through
-the published UDP range (checked: the pair ICE nominated). Redis is read (never written) over its container address, to check
-the document independently of the plugin.
+Two aiortc peers and two Chromiums (browser.test.mjs) reach it only as a user's would: the web
+container's published port (the page, /config.json and the proxied /v1/ API) and Janus's
+published WebSocket and media ports. Janus advertises 127.0.0.1 (JANUS_PUBLIC_IP), the clients'
+only address, so media goes through the published UDP range (checked: the pair ICE selected).
+Redis is read (never written) over its container address, to check the document independently
+of the plugin.
 
 The tests run in order and share one stack; the module's fixture takes it down with its volumes
 and removes what it made, whatever happened."""
@@ -65,6 +66,10 @@ def run(coro):
 @pytest.fixture(scope="module")
 def stack():
     require_tools()
+    # The firewall rule below belongs in the test's namespace, never in the host's.
+    here = subprocess.run(["ip", "netns", "identify"], capture_output=True, text=True).stdout
+    assert here.strip() == os.environ.get("COMPOSE_TEST_NETNS", "-"), \
+        "run through scripts/compose-test.sh: it makes the network namespace this needs"
     make_secrets()  # test_build.py made them; kept if so
     podman = PodmanService("stack").start()
     # A browser on another machine cannot be reached from inside the containers: only answers
@@ -305,8 +310,8 @@ def test_no_container_log_holds_a_token_or_secret(stack):
     assert "/v1/interviews" in web
 
 
-def test_nothing_waits_on_podman_specific_settings():
-    """The user's file is the one tested: no override but the secrets' paths."""
+def test_the_only_override_names_the_secrets():
+    """The user's file is the one tested: the test's override file sets no service."""
     from compose import OVERRIDE
     text = OVERRIDE.read_text()
     assert "services:" not in text and "podman" not in text.lower()
