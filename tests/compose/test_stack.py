@@ -71,7 +71,6 @@ def stack():
     assert here.strip() == os.environ.get("COMPOSE_TEST_NETNS", "-"), \
         "run through scripts/compose-test.sh: it makes the network namespace this needs"
     make_secrets()  # test_build.py made them; kept if so
-    podman = PodmanService("stack").start()
     # A browser on another machine cannot be reached from inside the containers: only answers
     # to what it sent pass. Here the namespace's side of the project's bridge would let Janus
     # reach a browser's bridge candidate directly (Chromium offers it), and ICE would take that
@@ -80,13 +79,16 @@ def stack():
     # in the test's namespace and goes with it.
     subprocess.run(["iptables", "-I", "INPUT", "-s", SUBNET, "-p", "udp", "!", "--dport", "53",
                     "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP"], check=True)
-    # Only settings a user would set in .env: the public address browsers reach Janus at (and
-    # the network's default subnet, stated so that the rule above matches it).
-    compose = Compose(podman, env={"JANUS_PUBLIC_IP": PEER_ADDRESS, "INTERVIEW_SUBNET": SUBNET})
+    podman = PodmanService("stack")
     try:
-        yield compose
-    finally:
+        podman.start()
+        # Only settings a user would set in .env: the public address browsers reach Janus at
+        # (and the network's default subnet, stated so that the rule above matches it).
+        compose = Compose(podman, env={"JANUS_PUBLIC_IP": PEER_ADDRESS,
+                                       "INTERVIEW_SUBNET": SUBNET})
         try:
+            yield compose
+        finally:
             if compose.containers(all_=True):
                 compose.save_logs("final")
             compose.run("down", "-v", "--remove-orphans", timeout=120)
@@ -95,11 +97,12 @@ def stack():
                  f"label=com.docker.compose.project={PROJECT}"],
                 capture_output=True, text=True).stdout.split()
             assert not leftover, f"volumes left after down -v: {leftover}"
-        finally:
-            podman.stop()
-            with open(COMPOSE_LOGS / "timings.txt", "a") as f:
-                f.write(f"{time.strftime('%Y-%m-%d %H:%M')} "
-                        + " ".join(f"{k}={v:.1f}s" for k, v in TIMINGS.items()) + "\n")
+    finally:
+        # scripts/compose-test.sh removes whatever a failed `down` left.
+        podman.stop()
+        with open(COMPOSE_LOGS / "timings.txt", "a") as f:
+            f.write(f"{time.strftime('%Y-%m-%d %H:%M')} "
+                    + " ".join(f"{k}={v:.1f}s" for k, v in TIMINGS.items()) + "\n")
 
 
 async def typing(peers, rng, edits_each: int):
