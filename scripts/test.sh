@@ -12,6 +12,8 @@
 #   6. runs the integration tests (real Janus, Redis, service and WebRTC peers) and the browser
 #      tests (Debian's Chromium driven by playwright-core) inside a private network namespace
 #      (scripts/netns.sh); their fixtures start and stop every process they need
+#   7. the compose layer (scripts/compose-test.sh): docker-compose.yml built and run with podman
+#      (root; installed by scripts/compose-setup.sh), used as people would, taken down again
 # Every layer runs even when an earlier one failed; the exit status is non-zero if any failed.
 # The last line is `summary: N passed, N failed`, added up from every layer's JUnit report.
 set -uo pipefail
@@ -92,6 +94,10 @@ INTERVIEW_BUILD_DIR="$ROOT/build" E2E_JUNIT="$REPORTS/e2e-browser.xml" \
     E2E_SCREENSHOTS="$ROOT/build/screenshots" scripts/netns.sh run -- \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e \
     --junitxml="$REPORTS/e2e.xml" || failed_layers+=("e2e")
+
+step "compose: docker-compose.yml built, run and used with podman (scripts/compose-test.sh)"
+scripts/compose-test.sh "$REPORTS" ||
+    failed_layers+=("compose")
 
 step "summary"
 /usr/bin/python3 scripts/lib/junit_summary.py "$REPORTS"

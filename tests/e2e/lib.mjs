@@ -40,14 +40,15 @@ const ARGS = [
 const FAKE_DEVICES = '--use-fake-device-for-media-stream';
 
 /** One browser per participant (own profile, own process): like two people on two machines.
- * `devices: false` gives a browser with no camera and no microphone at all. */
-export async function launch(name, { devices = true } = {}) {
+ * `devices: false` gives a browser with no camera and no microphone at all; `args` are more
+ * Chromium switches (tests/compose adds one). */
+export async function launch(name, { devices = true, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: devices ? [...ARGS, FAKE_DEVICES] : ARGS,
+    args: [...(devices ? [...ARGS, FAKE_DEVICES] : ARGS), ...args],
     timeout: 30_000,
   });
   context.setDefaultTimeout(T.short);

@@ -23,7 +23,8 @@ import pytest
 from stack import BUILD, REPO, Janus, require
 
 COMPOSE_FILE = REPO / "docker-compose.yml"
-DOCKERFILES = {name: REPO / "docker" / name / "Dockerfile" for name in ("janus", "service", "web")}
+DOCKERFILES = {name: REPO / "docker" / name / "Dockerfile" for name in ("janus", "redis", "service", "web")}
+REDIS_ENTRYPOINT = REPO / "docker" / "redis" / "entrypoint.sh"
 JANUS_ENTRYPOINT = REPO / "docker" / "janus" / "entrypoint.sh"
 WEB_ENTRYPOINT = REPO / "docker" / "web" / "entrypoint.sh"
 SAMPLE = "janus.plugin.interview.jcfg.sample"
@@ -103,7 +104,9 @@ def test_compose_services_health_checks_volumes_and_secrets():
         assert svc.get("restart") == "unless-stopped", name
 
     redis = services["redis"]
-    command = " ".join(redis["command"])
+    # Redis's settings live in its image's entrypoint (docker/redis), not in a compose command.
+    assert "command" not in redis and "entrypoint" not in redis
+    command = REDIS_ENTRYPOINT.read_text()
     assert "--appendonly yes" in command
     assert mounts(redis) == [("redis-data", "/data")]
     assert mounts(services["service"]) == [("service-data", "/var/lib/interview")]
@@ -121,7 +124,7 @@ def test_compose_services_health_checks_volumes_and_secrets():
     # Redis needs its password (requirepass from the secret, never on a command line), and
     # its health check presents it.
     assert "requirepass" in command and "/run/secrets/redis_password" in command
-    assert "--requirepass" not in command
+    assert "--requirepass" not in command and "setpriv --reuid=redis" in command
     assert "REDISCLI_AUTH=" in " ".join(redis["healthcheck"]["test"])
 
     # No secret value in the environment of any service.
