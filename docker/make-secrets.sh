@@ -4,6 +4,8 @@
 #   secrets/service_key          the key the Janus plugin presents to the service
 #   secrets/janus_admin_secret   Janus's admin API secret
 #   secrets/redis_password       Redis's password (requirepass), given to the plugin too
+#   secrets/turn_secret          coturn's static-auth-secret, with which the service signs the
+#                                participants' TURN credentials
 # Existing files are kept (delete one to rotate it, then `docker-compose up -d` again).
 #
 #   docker/make-secrets.sh [FOLDER]      (default: ./secrets next to docker-compose.yml)
@@ -11,7 +13,7 @@ set -eu
 dir=${1:-$(dirname "$0")/../secrets}
 umask 077
 mkdir -p "$dir"
-for name in admin_key service_key janus_admin_secret redis_password; do
+for name in admin_key service_key janus_admin_secret redis_password turn_secret; do
     if [ -s "$dir/$name" ]; then
         echo "kept    $dir/$name"
     else

@@ -22,6 +22,11 @@
 #   INTERVIEW_TRUSTED_PROXIES    reverse proxies whose X-Forwarded-For names the client, for the
 #                                rate limiter: addresses or networks, separated by spaces or
 #                                commas (default: none; docker-compose.yml names the web container)
+#   INTERVIEW_TURN_HOST          the TURN server browsers use (host or address; default: none):
+#                                /me then carries turn:HOST:PORT over UDP and TCP
+#   INTERVIEW_TURN_PORT          its port (default 3478)
+#   INTERVIEW_TURN_SECRET_FILE   coturn's shared secret (default /run/secrets/turn_secret)
+#   INTERVIEW_TURN_TTL_SECONDS   credentials last until the interview's end + this (default 3600)
 set -euo pipefail
 
 die() {
@@ -67,6 +72,22 @@ for kind in admin service; do
         die "no $kind key: create $file (docs/DEPLOYMENT.md, 'Secrets')"
     fi
 done
+
+if [ -n "${INTERVIEW_TURN_HOST:-}" ]; then
+    [[ "$INTERVIEW_TURN_HOST" =~ ^[A-Za-z0-9.:-]+$ ]] ||
+        die "INTERVIEW_TURN_HOST must be a host name or address, got '$INTERVIEW_TURN_HOST'"
+    turn_port=${INTERVIEW_TURN_PORT:-3478}
+    [[ "$turn_port" =~ ^[0-9]{1,5}$ ]] || die "INTERVIEW_TURN_PORT must be a port"
+    turn_secret=${INTERVIEW_TURN_SECRET_FILE:-/run/secrets/turn_secret}
+    [ -r "$turn_secret" ] || die "INTERVIEW_TURN_HOST is set: no TURN secret at $turn_secret"
+    install -m 600 -o interview -g interview "$turn_secret" "$KEYS/turn.key"
+    host=$INTERVIEW_TURN_HOST
+    [[ "$host" == *:* && "$host" != \[* ]] && host="[$host]"  # an IPv6 address
+    args+=(--turn-url "turn:$host:$turn_port?transport=udp"
+           --turn-url "turn:$host:$turn_port?transport=tcp"
+           --turn-secret-file "$KEYS/turn.key"
+           --turn-ttl-seconds "${INTERVIEW_TURN_TTL_SECONDS:-3600}")
+fi
 
 db=${INTERVIEW_DB:-/var/lib/interview/interview-service.db}
 chown interview:interview "$(dirname "$db")"

@@ -36,8 +36,9 @@ WORK = Path(os.environ.get("COMPOSE_TEST_DIR", "/tmp/interview-compose-test"))
 SECRETS = WORK / "secrets"
 OVERRIDE = WORK / "secrets.override.yml"
 COMPOSE_LOGS = LOG_DIR / "compose"
-SECRET_NAMES = ("admin_key", "service_key", "janus_admin_secret", "redis_password")
-SERVICES = ("redis", "service", "janus", "web")
+SECRET_NAMES = ("admin_key", "service_key", "janus_admin_secret", "redis_password",
+                "turn_secret")
+SERVICES = ("redis", "service", "janus", "turn", "web")
 LOCAL_CAS = Path("/usr/local/share/ca-certificates")
 
 

@@ -15,6 +15,7 @@ and removes what it made, whatever happened."""
 from __future__ import annotations
 
 import asyncio
+import calendar
 import os
 import random
 import shutil
@@ -164,6 +165,42 @@ def test_the_web_container_serves_the_page_config_and_the_api(stack):
     STATE["interview"] = schedule()
 
 
+def test_turn_answers_on_its_published_port_with_the_credentials_the_service_issues(stack):
+    """The TURN server is wired: /me (through the web container) hands a participant of an open
+    interview coturn credentials for the published port, coturn allocates a relay with them,
+    and refuses the same username with a wrong credential."""
+    iv = STATE["interview"]
+    token = iv["tokens"]["applicant"][0]
+    status, me = _http("GET", f"{WEB}/v1/interviews/{iv['id']}/me", None, token)
+    assert status == 200, me
+    [server] = me["ice_servers"]
+    assert server["urls"] == ["turn:127.0.0.1:3478?transport=udp",
+                              "turn:127.0.0.1:3478?transport=tcp"], server
+    expiry, participant = server["username"].split(":")
+    assert participant == me["participant"]["id"]
+    end = calendar.timegm(time.strptime(me["interview"]["end"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert int(expiry) == end + 3600  # the interview's end + INTERVIEW_TURN_TTL_SECONDS
+    STATE["turn_credentials"] = [server["credential"]]
+
+    async def allocate(username, password, transport):
+        import aioice.turn
+        relay, _ = await aioice.turn.create_turn_endpoint(
+            asyncio.DatagramProtocol, ("127.0.0.1", 3478), username, password,
+            transport=transport)
+        try:
+            return relay.get_extra_info("sockname")
+        finally:
+            relay.close()
+
+    for transport in ("udp", "tcp"):
+        host, port = run(asyncio.wait_for(
+            allocate(server["username"], server["credential"], transport), 15))
+        assert 49160 <= port <= 49199, (transport, host, port)
+    with pytest.raises(Exception) as refused:
+        run(asyncio.wait_for(allocate(server["username"], "not-the-credential", "udp"), 15))
+    assert "401" in str(refused.value) or "Unauthorized" in str(refused.value), refused.value
+
+
 def test_two_peers_join_through_published_ports_edit_concurrently_and_converge(stack):
     iv = STATE["interview"]
     rng = random.Random(SEED)
@@ -300,7 +337,8 @@ def test_no_container_log_holds_a_token_or_secret(stack):
     logs = sorted(COMPOSE_LOGS.glob("*.log"))
     assert len(saved) == len(SERVICES) and ISSUED_TOKENS
     values = [secret(n) for n in ("admin_key", "service_key", "janus_admin_secret",
-                                  "redis_password")]
+                                  "redis_password", "turn_secret")]
+    values += STATE.get("turn_credentials", [])
     found = []
     for log in logs:
         content = log.read_text(errors="replace")

@@ -97,7 +97,7 @@ def test_compose_file_is_valid():
 def test_compose_services_health_checks_volumes_and_secrets():
     config = compose_config()
     services = config["services"]
-    assert set(services) == {"redis", "service", "janus", "web"}
+    assert set(services) == {"redis", "service", "janus", "turn", "web"}
     for name, svc in services.items():
         test = svc.get("healthcheck", {}).get("test")
         assert test and test[0] in ("CMD", "CMD-SHELL"), f"{name} has no health check"
@@ -111,6 +111,7 @@ def test_compose_services_health_checks_volumes_and_secrets():
     assert mounts(redis) == [("redis-data", "/data")]
     assert mounts(services["service"]) == [("service-data", "/var/lib/interview")]
     assert mounts(services["janus"]) == [] and mounts(services["web"]) == []
+    assert mounts(services["turn"]) == []  # coturn stores nothing (use-auth-secret)
     assert set(config["volumes"]) == {"redis-data", "service-data"}, "named volumes"
 
     # Secrets are files created by the user, mounted only where they are needed.
@@ -118,7 +119,8 @@ def test_compose_services_health_checks_volumes_and_secrets():
         assert Path(secret["file"]).parent == REPO / "secrets", name
     names = lambda svc: {s["source"] if isinstance(s, dict) else s  # noqa: E731
                          for s in services[svc].get("secrets", [])}
-    assert names("service") == {"admin_key", "service_key"}
+    assert names("service") == {"admin_key", "service_key", "turn_secret"}
+    assert names("turn") == {"turn_secret"}
     assert names("janus") == {"janus_admin_secret", "service_key", "redis_password"}
     assert names("web") == set() and names("redis") == {"redis_password"}
     # Redis needs its password (requirepass from the secret, never on a command line), and
