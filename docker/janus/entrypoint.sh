@@ -28,6 +28,10 @@
 #   JANUS_STUN_SERVER, JANUS_STUN_PORT                 (default: none, 3478)
 #   JANUS_TURN_SERVER, JANUS_TURN_PORT, JANUS_TURN_TYPE, JANUS_TURN_USER,
 #   JANUS_TURN_PASSWORD_FILE                           (default: none, 3478, udp)
+#   JANUS_TURN_SECRET_FILE    instead of a user and password: the TURN server's shared secret
+#                             (coturn's use-auth-secret, e.g. /run/secrets/turn_secret); the
+#                             entrypoint derives a credential "<expiry>:janus" from it, valid
+#                             for JANUS_TURN_CREDENTIAL_DAYS (default 365) from the start
 #   JANUS_ICE_ENFORCE_LIST, JANUS_ICE_IGNORE_LIST      (default: none, the template's list)
 #   JANUS_TEMPLATE_DIR        templates (default /usr/share/interview/janus-config)
 #   JANUS_RENDER_DIR          output folder, given to janus -F (default /run/janus-config)
@@ -52,6 +56,26 @@ read_secret() {
         *[!A-Za-z0-9._~+/=-]*) die "$what in $file must be printable ASCII without quotes or spaces" ;;
     esac
     printf '%s' "$value"
+}
+
+# hmac_sha1_base64 KEY MESSAGE: base64(HMAC-SHA1(KEY, MESSAGE)) (RFC 2104), in the shell
+# itself and sha1sum reading stdin, so that the key never appears on a command line (openssl's
+# -hmac would put it there). KEY: ASCII, at most 64 bytes (the secrets are 43).
+hmac_sha1_base64() {
+    local key=$1 msg=$2 i c ipad="" opad="" inner
+    [ ${#key} -le 64 ] || die "TURN secret longer than 64 characters"
+    for ((i = 0; i < 64; i++)); do
+        c=0
+        if ((i < ${#key})); then
+            printf -v c '%d' "'${key:i:1}"
+        fi
+        printf -v ipad '%s\\x%02x' "$ipad" $((c ^ 0x36))
+        printf -v opad '%s\\x%02x' "$opad" $((c ^ 0x5c))
+    done
+    inner=$({ printf '%b' "$ipad"; printf '%s' "$msg"; } | sha1sum)
+    inner=${inner%% *}
+    { printf '%b' "$opad"; printf '%b' "$(sed 's/../\\x&/g' <<<"$inner")"; } |
+        sha1sum | { read -r hex _; printf '%b' "$(sed 's/../\\x&/g' <<<"$hex")"; } | base64
 }
 
 # check NAME VALUE REGEX: the value of an environment variable must match REGEX.
@@ -154,7 +178,20 @@ render() {
         add_key "$main" nat turn_type "$(q "${JANUS_TURN_TYPE:-udp}")"
         add_key "$main" nat turn_port "${JANUS_TURN_PORT:-3478}"
         add_key "$main" nat turn_server "$(q "$JANUS_TURN_SERVER")"
-        if [ -n "${JANUS_TURN_USER:-}" ]; then
+        if [ -n "${JANUS_TURN_SECRET_FILE:-}" ]; then
+            [ -z "${JANUS_TURN_USER:-}" ] ||
+                die "JANUS_TURN_SECRET_FILE and JANUS_TURN_USER exclude each other"
+            local turn_secret turn_user turn_pwd days
+            days=${JANUS_TURN_CREDENTIAL_DAYS:-365}
+            check JANUS_TURN_CREDENTIAL_DAYS "$days" '^[0-9]{1,4}$' "a number of days"
+            turn_secret=$(read_secret "$JANUS_TURN_SECRET_FILE" "TURN secret")
+            # coturn's scheme (docs/REST.md): user "<expiry>:<name>", password
+            # base64(HMAC-SHA1(secret, user)); valid until the expiry, stored nowhere.
+            turn_user="$(( $(date +%s) + days * 86400 )):janus"
+            turn_pwd=$(hmac_sha1_base64 "$turn_secret" "$turn_user")
+            add_key "$main" nat turn_user "$(q "$turn_user")"
+            add_key "$main" nat turn_pwd "$(q "$turn_pwd")"
+        elif [ -n "${JANUS_TURN_USER:-}" ]; then
             check JANUS_TURN_USER "$JANUS_TURN_USER" '^[A-Za-z0-9._:@-]+$' "a user name"
             add_key "$main" nat turn_user "$(q "$JANUS_TURN_USER")"
             [ -n "${JANUS_TURN_PASSWORD_FILE:-}" ] ||

@@ -85,8 +85,12 @@ def stack():
         podman.start()
         # Only settings a user would set in .env: the public address browsers reach Janus at
         # (and the network's default subnet, stated so that the rule above matches it).
+        # Janus wired to the stack's coturn as a user would (docs/DEPLOYMENT.md, TURN): its
+        # own credential derived from the shared secret at start.
         compose = Compose(podman, env={"JANUS_PUBLIC_IP": PEER_ADDRESS,
-                                       "INTERVIEW_SUBNET": SUBNET})
+                                       "INTERVIEW_SUBNET": SUBNET,
+                                       "JANUS_TURN_SERVER": "turn",
+                                       "JANUS_TURN_SECRET_FILE": "/run/secrets/turn_secret"})
         try:
             yield compose
         finally:

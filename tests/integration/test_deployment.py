@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,8 @@ def test_compose_services_health_checks_volumes_and_secrets():
                          for s in services[svc].get("secrets", [])}
     assert names("service") == {"admin_key", "service_key", "turn_secret"}
     assert names("turn") == {"turn_secret"}
-    assert names("janus") == {"janus_admin_secret", "service_key", "redis_password"}
+    assert names("janus") == {"janus_admin_secret", "service_key", "redis_password",
+                              "turn_secret"}
     assert names("web") == set() and names("redis") == {"redis_password"}
     # Redis needs its password (requirepass from the secret, never on a command line), and
     # its health check presents it.
@@ -578,6 +580,36 @@ def test_container_janus_config_loads_the_plugin(tmp_path):
         assert reachable("127.0.0.1", 7088)
     finally:
         assert janus.stop() == 0, janus.log()[-3000:]
+
+
+def test_janus_entrypoint_derives_its_turn_credential_from_the_shared_secret(tmp_path):
+    """JANUS_TURN_SECRET_FILE: coturn's use-auth-secret scheme, computed in the shell (the
+    secret on no command line): user "<expiry>:janus", password base64(HMAC-SHA1)."""
+    import base64
+    import hashlib
+    import hmac
+    secrets_dir = tmp_path / "s"
+    subprocess.run([str(REPO / "docker" / "make-secrets.sh"), str(secrets_dir)], check=True,
+                   capture_output=True)
+    before = int(time.time())
+    result = render_janus(tmp_path / "out", secrets_dir, {
+        "JANUS_TURN_SERVER": "turn", "JANUS_TURN_SECRET_FILE": str(secrets_dir / "turn_secret"),
+        "JANUS_TURN_CREDENTIAL_DAYS": "30"})
+    assert result.returncode == 0, result.stderr
+    rendered = (tmp_path / "out" / "janus.jcfg").read_text()
+    user = re.search(r'turn_user = "([^"]+)"', rendered).group(1)
+    pwd = re.search(r'turn_pwd = "([^"]+)"', rendered).group(1)
+    expiry, name = user.split(":")
+    assert name == "janus"
+    assert before + 30 * 86400 <= int(expiry) <= int(time.time()) + 30 * 86400
+    secret = (secrets_dir / "turn_secret").read_text().strip()
+    assert pwd == base64.b64encode(
+        hmac.new(secret.encode(), user.encode(), hashlib.sha1).digest()).decode()
+    assert 'turn_server = "turn"' in rendered and secret not in rendered
+    both = render_janus(tmp_path / "out2", secrets_dir, {
+        "JANUS_TURN_SERVER": "turn", "JANUS_TURN_SECRET_FILE": str(secrets_dir / "turn_secret"),
+        "JANUS_TURN_USER": "u"})
+    assert both.returncode != 0 and "exclude each other" in both.stderr
 
 
 @pytest.mark.parametrize("env,complaint", [
