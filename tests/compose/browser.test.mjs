@@ -6,31 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { assertSameText, caretAt, joinRoom, launch, schedule, screenshot, settle, waitForContains } from '../e2e/lib.mjs';
+import { assertSameText, caretAt, joinRoom, launch, schedule, screenshot, selectedCandidates, settle, waitForContains } from '../e2e/lib.mjs';
 
 // Janus advertises 127.0.0.1 (JANUS_PUBLIC_IP, tests/compose/test_stack.py); Chromium gathers
 // loopback candidates only with this switch, and would otherwise reach the container directly
 // over the namespace's bridge instead of through the published ports.
 const LOOPBACK = ['--allow-loopback-in-peer-connection'];
-
-/** The port of the remote candidate the page's ICE selected: Janus's side of the media path. */
-async function remotePort(page) {
-  const handle = await page.waitForFunction(async () => {
-    for (const pc of window.__pcs ?? []) {
-      if (pc.connectionState !== 'connected') continue;
-      const stats = await pc.getStats();
-      for (const s of stats.values()) {
-        if (s.type === 'transport' && s.selectedCandidatePairId) {
-          const pair = stats.get(s.selectedCandidatePairId);
-          const remote = pair && stats.get(pair.remoteCandidateId);
-          if (remote?.port) return { address: remote.address ?? remote.ip, port: remote.port };
-        }
-      }
-    }
-    return null;
-  }, null, { timeout: 10_000, polling: 100 });
-  return handle.jsonValue();
-}
 
 describe('Chromium and the composed stack', () => {
   let iv, ada, rita;
@@ -54,7 +35,7 @@ describe('Chromium and the composed stack', () => {
     await Promise.all([joinRoom(A, iv, iv.applicant), joinRoom(R, iv, iv.recruiter)]);
     for (const page of [A, R]) {
       await page.locator('.conn').getByText('Connected').waitFor();
-      const { address, port } = await remotePort(page);
+      const { address, port } = (await selectedCandidates(page)).remote;
       assert.equal(address, '127.0.0.1', 'media through JANUS_PUBLIC_IP, not the container');
       assert.ok(port >= 20000 && port <= 20099, `media port ${port} outside the published range`);
     }

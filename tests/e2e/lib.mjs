@@ -396,8 +396,9 @@ export async function redisDocument(interviewId) {
 
 // ------------------------------------------------------------------ network
 
-/** The local UDP port of the page's selected ICE candidate pair (its path to Janus). */
-export async function icePort(page) {
+/** The page's selected ICE candidate pair, once connected: its local and remote ends
+ * ({ address, port } each; remote is Janus's side of the media path). */
+export async function selectedCandidates(page) {
   const handle = await page.waitForFunction(async () => {
     for (const pc of window.__pcs ?? []) {
       if (pc.connectionState !== 'connected') continue;
@@ -406,13 +407,24 @@ export async function icePort(page) {
         if (s.type === 'transport' && s.selectedCandidatePairId) {
           const pair = stats.get(s.selectedCandidatePairId);
           const local = pair && stats.get(pair.localCandidateId);
-          if (local?.port) return local.port;
+          const remote = pair && stats.get(pair.remoteCandidateId);
+          if (local?.port && remote?.port) {
+            return {
+              local: { address: local.address ?? local.ip, port: local.port },
+              remote: { address: remote.address ?? remote.ip, port: remote.port },
+            };
+          }
         }
       }
     }
     return null;
   }, null, { timeout: T.short, polling: 100 });
   return handle.jsonValue();
+}
+
+/** The local UDP port of the page's selected ICE candidate pair (its path to Janus). */
+export async function icePort(page) {
+  return (await selectedCandidates(page)).local.port;
 }
 
 let blackholed = false;

@@ -20,10 +20,9 @@
 "use strict";
 
 const WebSocket = require("ws");
-const { monitorEventLoopDelay } = require("perf_hooks");
 const Y = require("yjs");
 const { HocuspocusProvider } = require("@hocuspocus/provider");
-const { makeLoadGen, runLoadGenProcess } = require("../relay/peers.js");
+const { makeLoadGen, nodeHooks, runLoadGenProcess } = require("../relay/peers.js");
 
 const cfg = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 const log = (text) => process.stderr.write(`[loadgen ${cfg.tag || ""}] ${text}\n`);
@@ -120,17 +119,7 @@ class HocuspocusPeer {
 const lg = makeLoadGen({
   RTCPeerConnection: null,
   WebSocket,
-  emit: (obj) => process.stdout.write(JSON.stringify(obj) + "\n"),
-  log,
-  cpuUsage: (prev) => process.cpuUsage(prev),
-  loopMonitor: () => {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    return { stop: () => {
-      h.disable();
-      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
-    } };
-  },
+  ...nodeHooks(log),
   makePeer: (config, room, k, idx, h) => { hooks = h; return new HocuspocusPeer(room, idx, h); },
 });
 

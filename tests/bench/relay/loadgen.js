@@ -14,8 +14,7 @@
 "use strict";
 
 const WebSocket = require("ws");
-const { monitorEventLoopDelay } = require("perf_hooks");
-const { makeLoadGen, runLoadGenProcess } = require("./peers.js");
+const { makeLoadGen, nodeHooks, runLoadGenProcess } = require("./peers.js");
 
 const cfg = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 // werift: WebRTC in TypeScript; datachannel: libdatachannel (C++) through node-datachannel's
@@ -27,17 +26,7 @@ const log = (text) => process.stderr.write(`[loadgen ${cfg.tag || ""}] ${text}\n
 const lg = makeLoadGen({
   RTCPeerConnection,
   WebSocket,
-  emit: (obj) => process.stdout.write(JSON.stringify(obj) + "\n"),
-  log,
-  cpuUsage: (prev) => process.cpuUsage(prev),
-  loopMonitor: () => {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    return { stop: () => {
-      h.disable();
-      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
-    } };
-  },
+  ...nodeHooks(log),
 });
 
 runLoadGenProcess(lg, cfg, log);

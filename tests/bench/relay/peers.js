@@ -494,6 +494,25 @@ async function closeAll(peers) {
 return { connectAll, runPhase, closeAll };
 }
 
+// What makeLoadGen needs from a Node process (both load generators): JSON lines out on stdout,
+// the process's CPU time, and the event loop's delay over a window.
+function nodeHooks(log) {
+  const { monitorEventLoopDelay } = require("perf_hooks");
+  return {
+    emit: (obj) => process.stdout.write(JSON.stringify(obj) + "\n"),
+    log,
+    cpuUsage: (prev) => process.cpuUsage(prev),
+    loopMonitor: () => {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      return { stop: () => {
+        h.disable();
+        return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+      } };
+    },
+  };
+}
+
 // The load generator process's life (loadgen.js here and tests/bench/peer/loadgen.js): connect
 // every peer, run the phases the orchestrator sends as JSON lines on stdin until "quit", close,
 // and say "bye" (or "fatal") on stdout. Node only.
@@ -519,4 +538,4 @@ function runLoadGenProcess(lg, cfg, log) {
   });
 }
 
-if (typeof module !== "undefined") module.exports = { makeLoadGen, runLoadGenProcess, ...relayOT };
+if (typeof module !== "undefined") module.exports = { makeLoadGen, nodeHooks, runLoadGenProcess, ...relayOT };
