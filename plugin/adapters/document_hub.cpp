@@ -50,10 +50,16 @@ class DocumentHub::Outbox : public room::DocumentOutbox {
 };
 
 DocumentHub::DocumentHub(HubConfig config, DataSink& sink)
+    : DocumentHub(std::move(config), sink,
+                  [this](GMainContext* context, DocumentStore::StateCallback on_state) {
+                      return std::make_unique<RedisStore>(context, config_.redis,
+                                                          std::move(on_state));
+                  }) {}
+
+DocumentHub::DocumentHub(HubConfig config, DataSink& sink, StoreFactory make_store)
     : config_(std::move(config)), sink_(sink) {
-    loop_.post([this] {
-        store_ = std::make_unique<RedisStore>(loop_.context(), config_.redis,
-                                              [this](bool up) { redis_state(up); });
+    loop_.post([this, make_store = std::move(make_store)] {
+        store_ = make_store(loop_.context(), [this](bool up) { redis_state(up); });
     });
 }
 

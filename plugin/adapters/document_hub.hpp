@@ -71,7 +71,14 @@ struct RelayStats {
 
 class DocumentHub {
   public:
+    /// Makes the hub's store on the hub's thread, with its GLib context and the callback for
+    /// the store's state: how a test gives the hub a store of its own.
+    using StoreFactory = std::function<std::unique_ptr<DocumentStore>(
+        GMainContext* context, DocumentStore::StateCallback on_state)>;
+
+    /// With a RedisStore (config.redis).
     DocumentHub(HubConfig config, DataSink& sink);
+    DocumentHub(HubConfig config, DataSink& sink, StoreFactory make_store);
     ~DocumentHub();  // stops the thread; the Redis connection closes with it
     DocumentHub(const DocumentHub&) = delete;
     DocumentHub& operator=(const DocumentHub&) = delete;
@@ -122,7 +129,7 @@ class DocumentHub {
     DataSink& sink_;
     std::map<std::string, std::unique_ptr<Entry>> entries_;
     std::map<room::SessionKey, std::string> interview_of_;
-    std::unique_ptr<RedisStore> store_;
+    std::unique_ptr<DocumentStore> store_;
     mutable std::mutex summary_mutex_;
     std::map<std::string, DocumentSummary> summaries_;         // guarded by summary_mutex_
     bool redis_up_ = false;                                    // guarded by summary_mutex_

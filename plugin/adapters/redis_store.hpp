@@ -25,15 +25,12 @@
 #include <vector>
 
 #include "config/settings.hpp"
-#include "document/document.hpp"
+#include "document_store.hpp"
 #include "secret_file.hpp"
-#include "stored_document.hpp"
 
 namespace interview::adapters {
 
-enum class CommitOutcome { committed, conflict, failed };
-
-class RedisStore {
+class RedisStore final : public DocumentStore {
   public:
     struct Options {
         std::string host = "127.0.0.1";
@@ -50,29 +47,25 @@ class RedisStore {
         /// failover to one of them. 0: confirmed when the master has it.
         int wait_replicas = 0;
     };
-    /// Called with true when a connection is up, with false when it is lost and also when the
-    /// first attempts fail (Redis down from the start); never twice in a row with the same value.
-    using StateCallback = std::function<void(bool up)>;
-
+    /// on_state: true when a connection is up, false when it is lost and also when the first
+    /// attempts fail (Redis down from the start).
     RedisStore(GMainContext* context, Options options, StateCallback on_state);
     ~RedisStore();
     RedisStore(const RedisStore&) = delete;
     RedisStore& operator=(const RedisStore&) = delete;
 
-    bool up() const;
+    bool up() const override;
 
     void load(const std::string& interview_id,
-              std::function<void(std::variant<StoredDocument, std::string>)> done);
-    /// `expire_at`: Unix seconds after which every key of the interview may go.
+              std::function<void(std::variant<StoredDocument, std::string>)> done) override;
     void commit(const std::string& interview_id, const room::PendingCommit& commit,
                 std::int64_t expire_at,
-                std::function<void(CommitOutcome, std::string detail)> done);
-    /// Stores `text` as the snapshot at `revision` (which must be committed) and trims the log
-    /// to the entries from `keep_from` on.
+                std::function<void(CommitOutcome, std::string detail)> done) override;
     void save_snapshot(const std::string& interview_id, std::uint64_t revision,
-                       const std::string& text, std::uint64_t keep_from, std::int64_t expire_at);
+                       const std::string& text, std::uint64_t keep_from,
+                       std::int64_t expire_at) override;
     void set_field(const std::string& interview_id, const std::string& field,
-                   const std::string& value, std::int64_t expire_at);
+                   const std::string& value, std::int64_t expire_at) override;
 
     /// The key names of an interview (for tests and operators).
     static std::string doc_key(const std::string& interview_id);
