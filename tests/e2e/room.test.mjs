@@ -174,6 +174,24 @@ describe('room with a recruiter and an applicant', () => {
     expected = merged;
   });
 
+  test('a remote insert at your caret leaves your caret where it was; your own typing moves it', async () => {
+    const at = expected.indexOf('\n# recruiter section;');
+    await Promise.all([caretAt(A, at), caretAt(R, at)]);
+    const typed = 'typed by rita at ada\'s caret;';
+    await R.keyboard.type(typed);
+    expected = expected.slice(0, at) + typed + expected.slice(at);
+    await waitForText(A, expected);
+    const caret = () => A.evaluate(() => {
+      const { editor } = window.__interviewEditors[0];
+      return editor.getModel().getOffsetAt(editor.getPosition());
+    });
+    assert.equal(await caret(), at, "Rita's typing carried Ada's caret along");
+    await A.keyboard.type('!');
+    assert.equal(await caret(), at + 1);
+    expected = expected.slice(0, at) + '!' + expected.slice(at);
+    await assertEverywhere([A, R], expected, iv.id);
+  });
+
   test('the language is shared, and the room shows both participants (screenshots)', async () => {
     await R.locator('.editor-bar select').selectOption('python');
     await A.waitForFunction(() => document.querySelector('.editor-bar select')?.value === 'python', null, { timeout: T.sync });

@@ -1,7 +1,7 @@
 // The editor adapter's mapping without a browser (src/editor/editMapping.ts), against a model
 // that keeps positions as {line, column} like Monaco's (1-based).
 import { describe, expect, it } from 'vitest';
-import { caretOffsets, isTyping, localEditToOp, MAX_SELECTIONS, opToPositionEdits, type OffsetModel } from '../src/editor/editMapping';
+import { caretOffsets, isTyping, localEditToOp, MAX_SELECTIONS, opToPositionEdits, selectionsAfterRemote, type OffsetModel } from '../src/editor/editMapping';
 import { apply } from '../src/ot/operation';
 
 interface Pos {
@@ -96,5 +96,25 @@ describe('caretOffsets', () => {
     expect(r.cursor).toBe(0);
     expect(r.selection).toHaveLength(MAX_SELECTIONS);
     expect(r.selection[31]).toEqual([31, 32]);
+  });
+});
+
+describe('selectionsAfterRemote', () => {
+  it('leaves the caret before a remote insert made exactly at it', () => {
+    // "abc|def": someone else pastes 6,000 characters at the caret
+    const paste = 'x'.repeat(6000);
+    expect(selectionsAfterRemote([{ anchor: 3, head: 3 }], [3, paste, 3])).toEqual([{ anchor: 3, head: 3 }]);
+  });
+  it('moves the caret across remote inserts before it and deletes around it', () => {
+    expect(selectionsAfterRemote([{ anchor: 3, head: 3 }], ['12', 6])).toEqual([{ anchor: 5, head: 5 }]);
+    expect(selectionsAfterRemote([{ anchor: 3, head: 3 }], [1, -4, 1])).toEqual([{ anchor: 1, head: 1 }]);
+    expect(selectionsAfterRemote([{ anchor: 3, head: 3 }], [4, 'z', 2])).toEqual([{ anchor: 3, head: 3 }]);
+  });
+  it('maps both ends of every selection, whichever way round', () => {
+    // "ab[cd]ef" selected backwards (anchor after head); an insert at each end
+    expect(selectionsAfterRemote([{ anchor: 4, head: 2 }, { anchor: 0, head: 1 }], [2, 'X', 2, 'Y', 2])).toEqual([
+      { anchor: 5, head: 2 },
+      { anchor: 0, head: 1 },
+    ]);
   });
 });

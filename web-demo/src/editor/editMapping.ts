@@ -1,7 +1,7 @@
 // The editor adapter's arithmetic, without Monaco (unit-tested in test/editMapping.test.ts):
 // a content-change event -> one operation over the text before it, an operation -> position
 // edits on the model, and the caret and selections -> the offsets a `presence` carries.
-import { apply, type Op } from '../ot/operation';
+import { apply, transformPosition, type Op } from '../ot/operation';
 import { changesToOp, diffToOp, opToEdits, type SimpleChange } from '../ot/changes';
 
 /** The part of a text model that maps offsets and positions (Monaco's ITextModel has it). */
@@ -59,4 +59,20 @@ export function caretOffsets<P>(
       .slice(0, MAX_SELECTIONS)
       .map((s) => [model.getOffsetAt(s.getStartPosition()), model.getOffsetAt(s.getEndPosition())] as [number, number]),
   };
+}
+
+/** A selection as offsets: where it started (anchor) and where the caret is (head). */
+export interface OffsetSelection {
+  anchor: number;
+  head: number;
+}
+
+/**
+ * Where the user's selections go when someone else's operation is applied: each end moved as a
+ * position other people's edits do not push (an insert exactly at the caret lands after it, the
+ * caret stays; CodeMirror maps positions the same way). Monaco would push the caret to the end
+ * of a remote insert made at it: a paste by the other side then carried your caret along.
+ */
+export function selectionsAfterRemote(selections: readonly OffsetSelection[], op: Op): OffsetSelection[] {
+  return selections.map((s) => ({ anchor: transformPosition(s.anchor, op, false), head: transformPosition(s.head, op, false) }));
 }

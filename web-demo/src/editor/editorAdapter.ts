@@ -6,7 +6,7 @@ import type * as Monaco from 'monaco-editor';
 import { isNoop, type Op } from '../ot/operation';
 import type { SimpleChange } from '../ot/changes';
 import { CaretLayer, type PositionMapper, type RemoteCaret } from './carets';
-import { caretOffsets, opToPositionEdits } from './editMapping';
+import { caretOffsets, opToPositionEdits, selectionsAfterRemote, type OffsetSelection } from './editMapping';
 
 type M = typeof Monaco;
 export type UndoMode = 'undo' | 'redo' | null;
@@ -108,12 +108,34 @@ export class MonacoEditorAdapter {
    * must then show exactly `expected` (the client's document), or it is repaired. */
   applyRemote(op: Op, expected: string): void {
     if (isNoop(op)) return;
+    const before = this.selectionOffsets();
     const edits = opToPositionEdits(this.model, op).map((e) => ({ range: this.range(e.start, e.end), text: e.text, forceMoveMarkers: false }));
     this.quietly(() => this.model.applyEdits(edits));
     if (this.model.getValue() !== expected) {
       console.warn('interview: editor diverged from the document after a remote edit; repairing');
       this.setText(expected);
+      return;
     }
+    // Monaco moved the selections itself; where it disagrees (an insert at the caret), put them
+    // where someone else's edit leaves them.
+    const wanted = selectionsAfterRemote(before, op);
+    const now = this.selectionOffsets();
+    if (wanted.some((w, i) => w.anchor !== now[i]?.anchor || w.head !== now[i]?.head)) {
+      this.editor.setSelections(
+        wanted.map(({ anchor, head }) => {
+          const a = this.model.getPositionAt(anchor);
+          const h = this.model.getPositionAt(head);
+          return new this.monaco.Selection(a.lineNumber, a.column, h.lineNumber, h.column);
+        }),
+      );
+    }
+  }
+
+  private selectionOffsets(): OffsetSelection[] {
+    return (this.editor.getSelections() ?? []).map((s) => ({
+      anchor: this.model.getOffsetAt({ lineNumber: s.selectionStartLineNumber, column: s.selectionStartColumn }),
+      head: this.model.getOffsetAt({ lineNumber: s.positionLineNumber, column: s.positionColumn }),
+    }));
   }
 
   /** An own-edits undo or redo step: reported as a local change in `mode`; the caret follows. */
