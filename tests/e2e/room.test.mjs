@@ -267,8 +267,10 @@ describe('room with a recruiter and an applicant', () => {
     await end.click();
     await R.getByRole('button', { name: 'End now' }).click();
     for (const page of [A, R]) {
-      await page.locator('.editor-pane .editor-note').getByText(/ended.*read-only/).waitFor({ timeout: T.sync });
-      await page.locator('.banner').getByText(/ended.*read-only/).waitFor();
+      // said once, in the room's banner (with what to do now); the editor only marks the code
+      await page.locator('.banner').getByText(/A recruiter ended the interview.*read-only.*you can leave/).waitFor({ timeout: T.sync });
+      await page.locator('.editor-pane .editor-note').getByText('Read-only: the code can no longer be changed.').waitFor();
+      assert.equal(await page.getByText(/ended the interview/).count(), 1, 'the end is said once');
       await page.waitForFunction(() => window.__interviewEditors[0].editor.getRawOptions().readOnly === true, null, { timeout: T.short });
       assert.equal(await page.locator('.editor-bar select').isDisabled(), true);
     }

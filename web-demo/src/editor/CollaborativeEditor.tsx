@@ -127,7 +127,8 @@ export function CollaborativeEditor(p: CollaborativeEditorProps) {
       </div>
       {p.overMessage || (status.readOnly && status.ready && status.readOnlyReason) ? (
         <div className="editor-note" role="note">
-          {p.overMessage ?? 'The interview has ended: the code is read-only.'}
+          {/* the room's banner says why (once); the editor only says what it means for the code */}
+          Read-only: the code can no longer be changed.
         </div>
       ) : !p.canEdit ? (
         <div className="editor-note" role="note">

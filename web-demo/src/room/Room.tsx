@@ -28,8 +28,9 @@ const STATE_TEXT: Record<RoomState['state'], string> = {
   failed: 'Not connected',
 };
 
+// Read by everyone in the room, the recruiter who ended it included.
 const OVER_TEXT: Record<string, string> = {
-  ended_by_recruiter: 'The recruiter ended the interview.',
+  ended_by_recruiter: 'A recruiter ended the interview.',
   time_up: 'The interview time is over.',
   ended: 'The interview has ended.',
 };
@@ -75,9 +76,12 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
 
   const state = room?.state ?? 'starting';
   const over = state === 'over' || Boolean(room?.overReason);
-  const overText = over ? (OVER_TEXT[room?.overReason ?? 'ended'] ?? 'The interview has ended.') + ' The code is read-only.' : undefined;
+  const overText = over
+    ? (OVER_TEXT[room?.overReason ?? 'ended'] ?? 'The interview has ended.') + ' The code is now read-only; you can leave the room.'
+    : undefined;
   const others: Participant[] = room?.participants ?? [];
   const endMs = Date.parse(me.interview.end) - clock.now();
+  const startMs = Date.parse(me.interview.start) - clock.now();
 
   let banner: { tone: 'info' | 'warn' | 'error'; text: string; action?: { label: string; run: () => void } } | null = null;
   if (state === 'reconnecting') banner = { tone: 'warn', text: `You are offline. Reconnecting… ${room?.detail ? `(${room.detail})` : ''} Your edits are kept and will be sent.` };
@@ -107,7 +111,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
           <h1>{me.interview.title}</h1>
           <span className="muted small">
             {me.participant.name} · {ROLE_LABEL[role]}
-            {!over && endMs > 0 ? ` · ${formatDuration(endMs)} left` : ''}
+            {over || endMs <= 0 ? '' : startMs > 0 ? ` · starts in ${formatDuration(startMs)}` : ` · ${formatDuration(endMs)} left`}
           </span>
         </div>
         <span className={`conn conn-${state}`} role="status" aria-live="polite">

@@ -101,6 +101,9 @@ function RemoteTileView({ t, retry, onBlocked }: { t: RemoteTile; retry: number;
 
 export function VideoPanel({ me, others, media }: { me: Participant; others: Participant[]; media: RoomMedia }) {
   const tiles = media.tilesFor(others, me.id);
+  // Once someone has been here, an empty panel means they left, not that nobody came yet.
+  const seenOthers = useRef(false);
+  if (tiles.length > 0) seenOthers.current = true;
   const watchers = others.filter((o) => o.role === 'observer' && o.id !== me.id);
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [retry, setRetry] = useState(0);
@@ -128,7 +131,11 @@ export function VideoPanel({ me, others, media }: { me: Participant; others: Par
           Enable sound
         </button>
       ) : null}
-      {tiles.length === 0 ? <p className="waiting-note">Nobody else is here yet. They will appear here when they join.</p> : null}
+      {tiles.length === 0 ? (
+        <p className="waiting-note">
+          {seenOthers.current ? 'Nobody else is here right now.' : 'Nobody else is here yet. They will appear here when they join.'}
+        </p>
+      ) : null}
       {tiles.map((t) => (
         <RemoteTileView key={t.participant.id} t={t} retry={retry} onBlocked={onBlocked} />
       ))}
