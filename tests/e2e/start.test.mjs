@@ -28,6 +28,21 @@ describe('start page', () => {
     await browser?.close();
   });
 
+  test('an interview that would already be over is refused at the form, before any request', async () => {
+    await page.goto(`${BASE}/`);
+    let posted = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/v1/interviews')) posted++;
+    });
+    await page.getByLabel('Title', { exact: true }).fill('Too late');
+    await page.getByLabel('Applicant', { exact: true }).fill('Ada Lovelace');
+    await page.getByLabel('Recruiter 1 name', { exact: true }).fill('Grace Hopper');
+    await page.getByLabel(/^Start/).fill('2020-01-01T10:00');
+    await page.getByRole('button', { name: 'Schedule and get join links' }).click();
+    await page.getByRole('alert').filter({ hasText: 'end in the past' }).waitFor();
+    assert.equal(posted, 0, 'a request was sent for an interview already over');
+  });
+
   test('scheduling through the form shows one personal join link per participant', async () => {
     await page.goto(`${BASE}/`);
     await page.getByLabel('Title', { exact: true }).fill('Backend engineer, round 2');

@@ -112,6 +112,10 @@ export function CollaborativeEditor(p: CollaborativeEditorProps) {
         <span id="language-help" className="sr-only">
           Changes the language for everyone in the room
         </span>
+        {/* Monaco keeps Tab for indenting; its own switch lets the keyboard leave the editor. */}
+        <span className="tab-hint muted small" id="tab-hint">
+          Tab indents; press <kbd>Ctrl</kbd>+<kbd>M</kbd> (macOS: <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd>) to move focus with Tab instead
+        </span>
         <div className="carets" aria-label="People in the editor">
           {status.carets.map((c) => (
             <span key={c.id} className="caret-chip" style={{ borderColor: c.colour }} title={`${c.name} (${c.role})`}>

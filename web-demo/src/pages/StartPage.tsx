@@ -66,6 +66,11 @@ export function StartPage({ config }: { config: AppConfig }) {
       setError('Please enter a valid start time.');
       return;
     }
+    // An interview that would be over already cannot be joined: say so here, not after.
+    if (Date.parse(startIso) + duration * 60_000 <= Date.now()) {
+      setError('This start time and duration end in the past: the interview would be over before anyone could join. Choose a later start.');
+      return;
+    }
     setBusy(true);
     try {
       const obs = observers.map((n) => n.trim()).filter(Boolean);
