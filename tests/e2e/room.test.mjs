@@ -262,6 +262,26 @@ describe('room with a recruiter and an applicant', () => {
     await assertEverywhere([A, R], expected, iv.id);
   });
 
+  test("the candidate's link opened in another browser: the recruiter is told, the first tab can take the seat back", async () => {
+    const other = await launch('applicant-elsewhere');
+    try {
+      await joinRoom(other.page, iv, iv.applicant);
+      await other.page.locator('.conn').getByText('Connected').waitFor({ timeout: T.join });
+      await R.locator('.banner').getByText(/Ada Applicant \(.*\) joined again from another browser or tab/).waitFor({ timeout: T.sync });
+      await A.locator('.banner').getByText(/open in another tab or device/).waitFor({ timeout: T.sync });
+      await R.locator('.banner').getByRole('button', { name: 'Dismiss' }).click();
+      assert.equal(await R.getByText(/joined again from another browser/).count(), 0);
+      // Ada's first tab takes the seat back and everything goes on there
+      await A.locator('.banner').getByRole('button', { name: 'Use this tab' }).click();
+      await A.locator('.conn').getByText('Connected').waitFor({ timeout: T.join });
+      await R.locator('.banner').getByText(/joined again from another browser or tab/).waitFor({ timeout: T.sync });
+      await R.locator('.banner').getByRole('button', { name: 'Dismiss' }).click();
+      await settle([A, R]);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('the recruiter ends the interview: both editors become read-only and say so', async () => {
     const end = R.getByRole('button', { name: 'End interview' });
     await end.click();

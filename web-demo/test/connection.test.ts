@@ -144,6 +144,16 @@ describe('RoomConnection media', () => {
     expect(fake.sent.length).toBe(sentBefore);  // no join again
   });
 
+  it('tells when a participant rejoined from another browser (seatMoved), not on a first join', async () => {
+    const { c } = await connected({ audio: true, video: true });
+    const ada = { id: 'p_a', name: 'Ada', role: 'applicant' as const };
+    fake.cb!.onmessage({ interview: 'event', event: 'participant_joined', participant: ada });
+    expect(c.st.seatMoved).toBeUndefined();
+    fake.cb!.onmessage({ interview: 'event', event: 'participant_joined', participant: ada, reason: 'rejoined' });
+    expect(c.st.seatMoved).toEqual(ada);
+    expect(c.st.participants.filter((p) => p.id === 'p_a')).toHaveLength(1);
+  });
+
   it('names a replaced link and an unknown reason plainly', async () => {
     const first = await connected({ audio: true, video: true });
     fake.cb!.onmessage({ interview: 'event', event: 'kicked', reason: 'invalid_token' });

@@ -43,6 +43,7 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
   const [room, setRoom] = useState<RoomState | null>(null);
   const [conn, setConn] = useState<RoomConnection | null>(null);
   const [ending, setEnding] = useState<'idle' | 'confirm' | 'busy' | string>('idle');
+  const [seenSeatMove, setSeenSeatMove] = useState<RoomState['seatMoved']>(undefined);
   const [, tick] = useState(0);
   const mediaRef = useRef(media);
   mediaRef.current = media;
@@ -172,6 +173,17 @@ export function Room({ config, me, clock, token, onLeave }: { config: AppConfig;
       {typeof ending === 'string' && ending.startsWith('Could not') ? (
         <div className="banner banner-error" role="alert">
           {ending}
+        </div>
+      ) : null}
+      {room?.seatMoved && room.seatMoved !== seenSeatMove && role !== 'applicant' ? (
+        <div className="banner banner-warn" role="status">
+          <span>
+            {room.seatMoved.name} ({ROLE_LABEL[room.seatMoved.role]}) joined again from another browser or tab; their earlier connection was closed. If
+            that was not them, end the interview or give them a new link.
+          </span>
+          <button type="button" className="btn small" onClick={() => setSeenSeatMove(room.seatMoved)}>
+            Dismiss
+          </button>
         </div>
       ) : null}
       {room?.mediaUnavailable || media.error ? (

@@ -231,7 +231,11 @@ export class RoomConnection {
     switch (ev.event) {
       case 'participant_joined': {
         const p = ev.participant;
-        if (p && p.id !== this.st.joined?.you.id) this.set({ participants: [...this.st.participants.filter((x) => x.id !== p.id), p] });
+        if (p && p.id !== this.st.joined?.you.id) {
+          // `rejoined`: the same participant from another browser or tab took the seat over (a
+          // forwarded link, say); the room says so rather than letting it pass unseen.
+          this.set({ participants: [...this.st.participants.filter((x) => x.id !== p.id), p], ...(ev.reason === 'rejoined' ? { seatMoved: p } : {}) });
+        }
         return;
       }
       case 'participant_left': {

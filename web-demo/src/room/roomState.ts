@@ -45,6 +45,8 @@ export interface RoomState {
   attempt: number;
   /** media could not be negotiated: the room runs with the editor only */
   mediaUnavailable?: string;
+  /** the last participant whose seat moved to another browser or tab (`rejoined`) */
+  seatMoved?: Participant;
 }
 
 /** The current RoomState and its subscribers (each change is a new object). */
