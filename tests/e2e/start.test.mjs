@@ -41,6 +41,20 @@ describe('start page', () => {
     await page.getByRole('button', { name: 'Schedule and get join links' }).click();
     await page.getByRole('alert').filter({ hasText: 'end in the past' }).waitFor();
     assert.equal(posted, 0, 'a request was sent for an interview already over');
+    assert.equal(await page.getByLabel(/^Start/).getAttribute('aria-invalid'), 'true');
+  });
+
+  test("the service's refusal of a field is shown at that field, in words", async () => {
+    await page.goto(`${BASE}/`);
+    await page.getByLabel('Title', { exact: true }).fill('   ');  // passes `required`, not the service
+    await page.getByLabel('Applicant', { exact: true }).fill('Ada Lovelace');
+    await page.getByLabel('Recruiter 1 name', { exact: true }).fill('Grace Hopper');
+    await page.getByRole('button', { name: 'Schedule and get join links' }).click();
+    const title = page.getByLabel('Title', { exact: true });
+    await page.waitForFunction(() => document.querySelector('input[aria-invalid="true"]') !== null, null, { timeout: 10_000 });
+    assert.equal(await title.getAttribute('aria-invalid'), 'true');
+    const message = await page.locator(`#${await title.getAttribute('aria-describedby')}`).innerText();
+    assert.ok(message.length > 3 && !/invalid_field|field '/.test(message), message);
   });
 
   test('scheduling through the form shows one personal join link per participant', async () => {

@@ -1,7 +1,8 @@
 // The start page: the scheduling form (only with `demoAdminKey` in config.json), then the join
 // links of the scheduled interview (ScheduledLinks.tsx).
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError, createInterview, type CreatedInterview } from '../api';
+import { createInterview, type CreatedInterview } from '../api';
+import { formErrorOf, type FormError } from '../errors';
 import type { AppConfig } from '../config';
 import { localInputToRfc3339, localTimeZone, toLocalInputValue } from '../time';
 import { ScheduledLinks } from './ScheduledLinks';
@@ -33,6 +34,15 @@ function NameList({ label, names, setNames, min }: { label: string; names: strin
   );
 }
 
+const FORM_FIELDS = ['title', 'start', 'duration_minutes', 'applicant.name'];
+
+/** "recruiters[1].name" -> "Recruiter 2's name", for a refusal shown under the form. */
+function fieldLabel(field: string): string {
+  const m = /^(recruiters|observers)\[(\d+)\]\.name$/.exec(field);
+  if (m) return `${m[1] === 'recruiters' ? 'Recruiter' : 'Observer'} ${Number(m[2]) + 1}'s name`;
+  return field;
+}
+
 export function StartPage({ config }: { config: AppConfig }) {
   const next = new Date(Date.now() + 30 * 60_000);
   next.setMinutes(Math.ceil(next.getMinutes() / 15) * 15, 0, 0);
@@ -43,7 +53,7 @@ export function StartPage({ config }: { config: AppConfig }) {
   const [recruiters, setRecruiters] = useState<string[]>(['']);
   const [observers, setObservers] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
   const [created, setCreated] = useState<CreatedInterview | null>(null);
 
   if (!config.demoAdminKey) {
@@ -63,12 +73,12 @@ export function StartPage({ config }: { config: AppConfig }) {
     setError(null);
     const startIso = localInputToRfc3339(start);
     if (!startIso) {
-      setError('Please enter a valid start time.');
+      setError({ field: 'start', text: 'Please enter a valid start time.' });
       return;
     }
     // An interview that would be over already cannot be joined: say so here, not after.
     if (Date.parse(startIso) + duration * 60_000 <= Date.now()) {
-      setError('This start time and duration end in the past: the interview would be over before anyone could join. Choose a later start.');
+      setError({ field: 'start', text: 'This start time and duration end in the past: the interview would be over before anyone could join. Choose a later start.' });
       return;
     }
     setBusy(true);
@@ -84,11 +94,21 @@ export function StartPage({ config }: { config: AppConfig }) {
       });
       setCreated(data);
     } catch (err) {
-      setError(err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+      setError(formErrorOf(err));
     } finally {
       setBusy(false);
     }
   };
+
+  // A refusal that names one of these fields is shown under that field, not under the form.
+  const fieldProps = (field: string) =>
+    error?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
+  const fieldError = (field: string) =>
+    error?.field === field ? (
+      <span className="field-error" id={`${field}-error`} role="alert">
+        {error.text}
+      </span>
+    ) : null;
 
   if (created) {
     return (
@@ -107,27 +127,35 @@ export function StartPage({ config }: { config: AppConfig }) {
         </p>
         <label>
           <span>Title</span>
-          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required />
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required {...fieldProps('title')} />
         </label>
+        {fieldError('title')}
         <div className="grid2">
-          <label>
-            <span>Start ({localTimeZone()})</span>
-            <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required />
-          </label>
-          <label>
-            <span>Duration (minutes)</span>
-            <input type="number" min={1} max={480} value={duration} onChange={(e) => setDuration(Number(e.target.value))} required />
-          </label>
+          <div>
+            <label>
+              <span>Start ({localTimeZone()})</span>
+              <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} required {...fieldProps('start')} />
+            </label>
+            {fieldError('start')}
+          </div>
+          <div>
+            <label>
+              <span>Duration (minutes)</span>
+              <input type="number" min={1} max={480} value={duration} onChange={(e) => setDuration(Number(e.target.value))} required {...fieldProps('duration_minutes')} />
+            </label>
+            {fieldError('duration_minutes')}
+          </div>
         </div>
         <label>
           <span>Applicant</span>
-          <input value={applicant} onChange={(e) => setApplicant(e.target.value)} maxLength={100} required placeholder="Full name" />
+          <input value={applicant} onChange={(e) => setApplicant(e.target.value)} maxLength={100} required placeholder="Full name" {...fieldProps('applicant.name')} />
         </label>
+        {fieldError('applicant.name')}
         <NameList label="Recruiters" names={recruiters} setNames={setRecruiters} min={1} />
         <NameList label="Observers" names={observers} setNames={setObservers} min={0} />
-        {error ? (
+        {error && !FORM_FIELDS.includes(error.field ?? '') ? (
           <p className="error" role="alert">
-            {error}
+            {error.field ? `${fieldLabel(error.field)}: ${error.text}` : error.text}
           </p>
         ) : null}
         <button className="btn primary" type="submit" disabled={busy}>
