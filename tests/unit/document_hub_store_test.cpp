@@ -190,18 +190,22 @@ class DocumentHubStoreTest : public ::testing::Test {
         return static_cast<std::int64_t>(std::time(nullptr)) + 3600;
     }
 
+    /// Members 1 (applicant, client "a") and 2 (recruiter, "b") joined and synced.
+    bool two_synced_members(DocumentHub& hub) {
+        hub.member_joined("iv", 1, person(0), in_an_hour());
+        hub.member_joined("iv", 2, person(1), in_an_hour());
+        hub.data(1, hello("a"));
+        hub.data(2, hello("b"));
+        return sink_.wait_for_type(1, "synced") && sink_.wait_for_type(2, "synced");
+    }
+
     std::shared_ptr<StoreState> state_ = std::make_shared<StoreState>();
     Sink sink_;
 };
 
 TEST_F(DocumentHubStoreTest, LoadsThenCommitsAnEditBeforeBroadcastingIt) {
     auto hub = make_hub(true);
-    hub->member_joined("iv", 1, person(0), in_an_hour());
-    hub->member_joined("iv", 2, person(1), in_an_hour());
-    hub->data(1, hello("a"));
-    hub->data(2, hello("b"));
-    ASSERT_TRUE(sink_.wait_for_type(1, "synced"));
-    ASSERT_TRUE(sink_.wait_for_type(2, "synced"));
+    ASSERT_TRUE(two_synced_members(*hub));
     hub->data(1, op("a", 1, 0, R"(["hi"])"));
     ASSERT_TRUE(sink_.wait_for_type(1, "op")) << "no acknowledgement";
     ASSERT_TRUE(sink_.wait_for_type(2, "op")) << "no broadcast";
@@ -233,12 +237,7 @@ TEST_F(DocumentHubStoreTest, AStoreDownFromTheStartPausesTheRoomUntilItIsBack) {
 
 TEST_F(DocumentHubStoreTest, ACommitThatFailsPausesAndTheResentEditIsCommittedOnce) {
     auto hub = make_hub(true);
-    hub->member_joined("iv", 1, person(0), in_an_hour());
-    hub->member_joined("iv", 2, person(1), in_an_hour());
-    hub->data(1, hello("a"));
-    hub->data(2, hello("b"));
-    ASSERT_TRUE(sink_.wait_for_type(1, "synced"));
-    ASSERT_TRUE(sink_.wait_for_type(2, "synced"));
+    ASSERT_TRUE(two_synced_members(*hub));
     {
         std::lock_guard lock(state_->mutex);
         state_->fail_commits = true;
