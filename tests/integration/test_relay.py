@@ -248,28 +248,23 @@ def test_kill_9_of_janus_loses_no_acknowledged_edit(workdir, service, service_ke
 
 
 def test_a_janus_started_while_redis_is_down_pauses_its_rooms_until_redis_is_back(
-        workdir, service, service_key, redis):
+        workdir, service, service_key):
     """Redis down before Janus starts: a room opened then is paused (its members told so), not
-    left loading for ever; when Redis starts, it is resumed and the edits go through."""
+    left loading for ever; when Redis starts, it is resumed and the edits go through. A Redis of
+    the test's own, so that the other tests' Janus instances never see it go away."""
     iv = service.schedule(start_in_minutes=0)
-    redis.stop()
-    try:
-        j = Janus(workdir, name="janus-redis-down", service_key=service_key, ws_port=8592,
-                  http_port=8593, admin_port=7593,
-                  plugin_settings={"max_ops_per_second": 100000}).start()
-    except BaseException:
-        redis.start()
-        raise
+    own = Redis(workdir, port=6395, name="redis-late")
+    j = Janus(workdir, name="janus-redis-down", service_key=service_key, ws_port=8592,
+              http_port=8593, admin_port=7593,
+              plugin_settings={"max_ops_per_second": 100000, "redis_port": own.port}).start()
 
     async def body():
         a = Peer(j.ws_url, iv["id"], iv["tokens"]["applicant"][0], name="a")
         try:
-            try:
-                joined = await a.connect(wait_synced=False)
-                assert joined["interview"] == "joined", joined
-                await a.wait_for(lambda q: q.paused, 15)
-            finally:
-                redis.start()
+            joined = await a.connect(wait_synced=False)
+            assert joined["interview"] == "joined", joined
+            await a.wait_for(lambda q: q.paused, 15)
+            own.start()
             await a.wait_for(lambda q: not q.paused, 20)
             await asyncio.wait_for(a.synced.wait(), 15)
             for ch in "abc":
@@ -277,13 +272,14 @@ def test_a_janus_started_while_redis_is_down_pauses_its_rooms_until_redis_is_bac
                 a.edit([n, ch] if n else [ch])
                 await a.wait_for(lambda q: q.client.outstanding is None, 15)
             assert a.client.text.endswith("abc")
-            assert redis_text(redis, iv["id"])[0] == a.client.text
+            assert redis_text(own, iv["id"])[0] == a.client.text
         finally:
             await a.close()
     try:
         run(body())
     finally:
         assert j.stop() == 0, j.log()[-3000:]
+        own.stop()
 
 
 @pytest.mark.parametrize("outage", ["restarted", "frozen"])
