@@ -98,12 +98,10 @@ TEST(JsonWriter, LongUtf16StringsCrossChunksWithPairsOnTheEdge) {
 
 TEST(JsonWriter, IntegersAtTheirEdges) {
     std::string out;
-    util::append_json_integer(out, -9007199254740992LL);
-    out.push_back(' ');
     util::append_json_unsigned(out, 18446744073709551615ULL);
     out.push_back(' ');
     util::append_json_unsigned(out, 0);
-    EXPECT_EQ(out, "-9007199254740992 18446744073709551615 0");
+    EXPECT_EQ(out, "18446744073709551615 0");
 }
 
 TEST(JsonWriter, EscapedWithinABudgetCutsOnCodePointsAndNeverPassesIt) {

@@ -132,28 +132,6 @@ std::size_t digits(std::size_t n) noexcept {
     return d;
 }
 
-// Bytes Jansson writes for one UTF-16 code unit sequence starting at text[i] (a code point);
-// `units` gets how many code units it spans.
-std::size_t json_char_size(std::u16string_view text, std::size_t i, std::size_t& units) noexcept {
-    const char16_t c = text[i];
-    units = 1;
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 &&
-        text[i + 1] <= 0xDFFF) {
-        units = 2;
-        return 4;
-    }
-    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-        return 2;
-    }
-    if (c < 0x20) {
-        return 6;  // \u00XX
-    }
-    if (c < 0x80) {
-        return 1;
-    }
-    return c < 0x800 ? 2 : 3;
-}
-
 std::size_t component_json_size(const Operation& op, const Component& c) noexcept {
     switch (c.kind) {
         case Kind::retain:
@@ -248,7 +226,7 @@ std::vector<Operation> split_operation_for_json(const Operation& op, std::size_t
             std::size_t size = used + 3;  // quotes and comma
             while (to < text.size()) {
                 std::size_t units = 0;
-                const std::size_t s = json_char_size(text, to, units);
+                const std::size_t s = util::json_char_size(text, to, units);
                 if (size + s > budget) {
                     break;
                 }

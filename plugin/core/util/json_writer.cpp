@@ -73,29 +73,35 @@ std::size_t write_escape(char* out, unsigned char c) noexcept {
     return 6;
 }
 
-}  // namespace
-
+// Bytes `c` takes inside a JSON string: 1, 2 (\n, \", ...) or 6 (\u00XX).
 std::size_t json_escaped_byte_size(unsigned char c) noexcept {
     const char e = kEscape[c];
     return e == 0 ? 1 : e == 'u' ? 6 : 2;
 }
 
+}  // namespace
+
+std::size_t json_char_size(std::u16string_view utf16, std::size_t i, std::size_t& units) noexcept {
+    const char16_t c = utf16[i];
+    units = 1;
+    if (c < 0x80) {
+        return json_escaped_byte_size(static_cast<unsigned char>(c));
+    }
+    if (c < 0x800) {
+        return 2;
+    }
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < utf16.size() && utf16[i + 1] >= 0xDC00 &&
+        utf16[i + 1] <= 0xDFFF) {
+        units = 2;
+        return 4;
+    }
+    return 3;  // a lone surrogate too: it is written as U+FFFD
+}
+
 std::size_t json_string_size(std::u16string_view utf16) noexcept {
     std::size_t size = 2;
-    const std::size_t n = utf16.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const char16_t c = utf16[i];
-        if (c < 0x80) {
-            size += json_escaped_byte_size(static_cast<unsigned char>(c));
-        } else if (c < 0x800) {
-            size += 2;
-        } else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && utf16[i + 1] >= 0xDC00 &&
-                   utf16[i + 1] <= 0xDFFF) {
-            size += 4;
-            ++i;
-        } else {
-            size += 3;  // a lone surrogate too: it is written as U+FFFD
-        }
+    for (std::size_t i = 0, units = 0; i < utf16.size(); i += units) {
+        size += json_char_size(utf16, i, units);
     }
     return size;
 }
@@ -208,12 +214,6 @@ void append_json_string(std::string& out, std::u16string_view utf16) {
         out.resize(static_cast<std::size_t>(w - out.data()));
     }
     out.push_back('"');
-}
-
-void append_json_integer(std::string& out, std::int64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 void append_json_unsigned(std::string& out, std::uint64_t value) {

@@ -12,8 +12,9 @@
 
 namespace interview::util {
 
-/// Bytes `c` takes inside a JSON string: 1, 2 (\n, \", ...) or 6 (\u00XX).
-std::size_t json_escaped_byte_size(unsigned char c) noexcept;
+/// Bytes the code point at utf16[i] takes inside a JSON string as append_json_string writes
+/// it; `units` gets how many code units it spans (2 for a surrogate pair).
+std::size_t json_char_size(std::u16string_view utf16, std::size_t i, std::size_t& units) noexcept;
 /// Length of append_json_string(out, utf16)'s output, quotes included, without writing it.
 std::size_t json_string_size(std::u16string_view utf16) noexcept;
 
@@ -23,7 +24,6 @@ void append_json_escaped(std::string& out, std::string_view utf8);
 void append_json_string(std::string& out, std::string_view utf8);
 /// Appends `utf16` as a quoted JSON string of UTF-8 (a lone surrogate becomes U+FFFD).
 void append_json_string(std::string& out, std::u16string_view utf16);
-void append_json_integer(std::string& out, std::int64_t value);
 void append_json_unsigned(std::string& out, std::uint64_t value);
 
 /// Appends as much of `utf8` as escapes to at most `budget` bytes, cut on a code point boundary,
