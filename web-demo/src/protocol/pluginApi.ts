@@ -27,6 +27,7 @@ export interface JoinedAnswer {
   you: Participant;
   /** everyone in the room, this participant included */
   participants: Participant[];
+  /** the room's limit, observers included; sizes the receive slots (absent: 4) */
   max_participants?: number;
 }
 

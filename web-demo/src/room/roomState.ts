@@ -2,6 +2,7 @@
 // plugin said on `joined`, and the store that hands every change to the page.
 import { Emitter } from '../emitter';
 import type { Participant } from '../api';
+import type { JoinedAnswer } from '../protocol';
 
 export type ConnState =
   | 'starting'
@@ -20,18 +21,8 @@ export type ConnState =
 /** States after which nothing reconnects by itself. */
 export const FINAL_STATES: readonly ConnState[] = ['over', 'replaced', 'removed', 'left', 'failed'];
 
-export interface JoinedInfo {
-  interview_id: string;
-  title: string;
-  start: string;
-  end: string;
-  opens_at: string;
-  closes_at?: string;
-  server_time?: string;
-  you: Participant;
-  /** the room's limit, observers included; sizes the receive slots (absent: 4) */
-  max_participants?: number;
-}
+/** What `joined` said, but the participants (the room keeps those itself, as they change). */
+export type JoinedInfo = Omit<JoinedAnswer, 'interview' | 'participants'>;
 
 export interface RoomState {
   state: ConnState;
