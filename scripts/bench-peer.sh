@@ -20,31 +20,15 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
-RELAY="$ROOT/tests/bench/relay"
 PEER="$ROOT/tests/bench/peer"
 
-for f in "$BUILD_DIR/plugin/janus/libjanus_interview.so" "$BUILD_DIR/service/interview-service" \
-         "$BUILD_DIR/tests/support/libcrash_report.so" \
-         /usr/lib/x86_64-linux-gnu/janus/plugins/libjanus_textroom.so /usr/bin/janus \
-         /usr/bin/redis-server; do
-  [[ -e "$f" ]] || { echo "bench-peer: missing $f (scripts/setup.sh, then build)" >&2; exit 1; }
-done
-
-for dir in "$RELAY" "$PEER"; do
-  if [[ ! -f "$dir/node_modules/.package-lock.json" ||
-        "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
-    echo "== npm ci in $dir" >&2
-    (cd "$dir" && npm ci --no-audit --no-fund >/dev/null)
-  fi
-done
-
-export INTERVIEW_BUILD_DIR="$BUILD_DIR"
-export INTERVIEW_TEST_LOGS="${INTERVIEW_TEST_LOGS:-$BUILD_DIR/bench-peer-logs}"
-NICE=()
-if [[ -n "${BENCH_NICE:-}" ]]; then
-  NICE=(nice -n "$BENCH_NICE")
+# The Hocuspocus side's packages; the rest (checks, the relay's npm ci, the namespace, niceness)
+# is scripts/bench-relay.sh's, which this runs with the second system. Options given here come
+# after the defaults below, so they win.
+if [[ ! -f "$PEER/node_modules/.package-lock.json" ||
+      "$PEER/package-lock.json" -nt "$PEER/node_modules/.package-lock.json" ]]; then
+  echo "== npm ci in $PEER" >&2
+  (cd "$PEER" && npm ci --no-audit --no-fund >/dev/null)
 fi
-exec "${NICE[@]}" "$ROOT/scripts/netns.sh" run -- /usr/bin/python3 "$RELAY/run.py" \
-  --systems interview,hocuspocus --rooms 50,100 --rates 10 \
-  --command "${BENCH_NICE:+BENCH_NICE=$BENCH_NICE }scripts/bench-peer.sh${*:+ $*}" "$@"
+export INTERVIEW_TEST_LOGS="${INTERVIEW_TEST_LOGS:-${BUILD_DIR:-$ROOT/build}/bench-peer-logs}"
+exec "$ROOT/scripts/bench-relay.sh" --systems interview,hocuspocus --rooms 50,100 --rates 10 "$@"
