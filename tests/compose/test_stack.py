@@ -34,7 +34,7 @@ from peers import Peer, joined_peers
 from stack import _http
 
 # tests/integration's checks of convergence and of acknowledged edits, reused as they are.
-from test_relay import assert_acked_exactly_once, redis_text, settle
+from test_relay import assert_acked_exactly_once, redis_text, settle, typing_through
 
 # The plugin's default limit (max_ops_per_second 50, a burst of as many): the compose stack runs
 # with the defaults, so the typists keep under it, at 40 edits a second each (a fast typist
@@ -111,23 +111,9 @@ def stack():
 
 
 async def typing(peers, rng, edits_each: int):
-    """Every peer types `edits_each` random edits at once with the others, mostly waiting for
-    each edit's acknowledgement (each its own operation), sometimes typing ahead (the client
-    composes). A peer whose connection is down keeps typing locally; its edits wait in its
-    client until it reconnects."""
-    async def typist(p, seed):
-        r = random.Random(seed)
-        for _ in range(edits_each):
-            p.edit(p.random_edit(r))
-            if p.connected and r.random() < 0.75:
-                try:
-                    await p.wait_for(lambda q: q.client.outstanding is None or not q.connected,
-                                     10)
-                except asyncio.TimeoutError:
-                    pass  # the checks after settle() tell whether anything was lost
-            # The typing rate, not a wait for an event: see PACE_S.
-            await asyncio.sleep(PACE_S)
-    await asyncio.gather(*(typist(p, rng.random()) for p in peers))
+    """tests/integration's typists (typing_through) at PACE_S between edits: a peer whose
+    connection is down keeps typing locally; its edits wait in its client until it reconnects."""
+    await typing_through(peers, rng, edits_each, pace_s=PACE_S, ack_timeout=10)
 
 
 def schedule(start_in_minutes: float = 0) -> dict:

@@ -197,9 +197,10 @@ def test_end_interview_makes_the_document_read_only_and_hands_it_to_the_service(
     run(body())
 
 
-async def typing_through(peers, rng, ops_each: int):
+async def typing_through(peers, rng, ops_each: int, pace_s: float = 0, ack_timeout: float = 5):
     """Like type_concurrently, but a typist whose connection is down keeps typing locally (its
-    edits wait in its client) instead of waiting for acknowledgements."""
+    edits wait in its client) instead of waiting for acknowledgements. `pace_s`: a pause after
+    every edit (a typing rate under the plugin's default rate limit), none when 0."""
     async def typist(p, seed):
         r = random.Random(seed)
         for _ in range(ops_each):
@@ -207,11 +208,13 @@ async def typing_through(peers, rng, ops_each: int):
             if p.connected and r.random() < 0.75:
                 try:
                     await p.wait_for(lambda q: q.client.outstanding is None or not q.connected,
-                                     5)
+                                     ack_timeout)
                 except asyncio.TimeoutError:
-                    pass
-            else:
+                    pass  # the checks after settle() tell whether anything was lost
+            elif not pace_s:
                 await asyncio.sleep(0)
+            if pace_s:
+                await asyncio.sleep(pace_s)  # the typing rate, not a wait for an event
     await asyncio.gather(*(typist(p, rng.random()) for p in peers))
 
 
