@@ -173,20 +173,17 @@ SubmitResult Authority::commit(std::string_view client_id, std::uint64_t seq, co
     if (auto st = validate(op, doc_, limits); !st) {
         return Rejected{std::move(st).error()};
     }
+    if (auto st = doc_.apply(op); !st) {  // cannot fail after validate; kept for safety
+        return Rejected{std::move(st).error()};
+    }
     if (config_.max_entry_json_bytes != 0 &&
         (op.components().size() > config_.limits.max_components ||
          operation_json_size(op) > config_.max_entry_json_bytes)) {
-        // Applied whole (one pass over the text; each piece would be a pass of its own), then
+        // Applied whole above (one pass over the text; each piece would be a pass of its own),
         // logged as the pieces whose effect it is.
-        if (auto st = doc_.apply(op); !st) {
-            return Rejected{std::move(st).error()};
-        }
         return log_pieces(client_id, seq,
                           split_operation_for_json(op, config_.max_entry_json_bytes,
                                                    config_.limits.max_components));
-    }
-    if (auto st = doc_.apply(op); !st) {  // cannot fail after validate; kept for safety
-        return Rejected{std::move(st).error()};
     }
     ++revision_;
     append_log(client_id, seq, op, owned);
